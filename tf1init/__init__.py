@@ -1,0 +1,40 @@
+"""tf1init: initialize TF1 graph-mode variables correctly and fast on TensorFlow 2, and migrate.
+
+Importing this package does not import TensorFlow (that costs about 5 s): each public name
+below is loaded from its module on first use.
+
+    >>> import tf1init
+    >>> tf1init.__version__
+    '0.1.0'
+"""
+import importlib
+from typing import Dict
+
+__version__ = "0.1.0"
+
+# Public name -> the module that defines it. Modules that need TensorFlow are imported only when
+# one of their names is first used.
+_LAZY: Dict[str, str] = {
+    # errors (TensorFlow-free)
+    "Tf1initError": "tf1init.errors",
+    "SelectionError": "tf1init.errors",
+    "ForeignGraphError": "tf1init.errors",
+    "SessionClosedError": "tf1init.errors",
+    "DependencyCycleError": "tf1init.errors",
+    "UninitializedVariablesError": "tf1init.errors",
+}
+
+__all__ = sorted(_LAZY) + ["__version__"]
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'tf1init' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__():
+    return __all__

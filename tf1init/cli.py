@@ -1,0 +1,42 @@
+"""The ``tf1init`` command line.
+
+Each subcommand lives in its own module, imported only when that subcommand runs, so that
+``tf1init --help`` and the TensorFlow-free commands (``migrate``, ``explain``) start fast.
+A subcommand module provides ``configure(parser)`` and ``run(args) -> int``.
+"""
+import argparse
+import importlib
+import sys
+from typing import Dict, List, Optional, Tuple
+
+# name -> (module, one-line summary)
+COMMANDS: Dict[str, Tuple[str, str]] = {}
+
+
+def build_parser(argv: List[str]) -> argparse.ArgumentParser:
+    from tf1init import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="tf1init",
+        description="Initialize TF1 graph-mode variables correctly and fast, and migrate them to TF2.",
+    )
+    parser.add_argument("--version", action="version", version=f"tf1init {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    chosen = argv[0] if argv else None
+    for name, (module, summary) in COMMANDS.items():
+        command_parser = sub.add_parser(name, help=summary, description=summary)
+        if name == chosen:
+            command = importlib.import_module(module)
+            command.configure(command_parser)
+            command_parser.set_defaults(run=command.run)
+    return parser
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv)
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return 0 if not argv else 2
+    return int(args.run(args) or 0)

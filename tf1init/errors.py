@@ -1,0 +1,45 @@
+"""Errors tf1init raises. Each message names the variable(s) and says how to fix the problem.
+
+This module never imports TensorFlow, so the codemods and the command line can use it.
+"""
+import difflib
+from typing import Iterable, List, Sequence
+
+
+class Tf1initError(Exception):
+    """Base class of every error tf1init raises on purpose."""
+
+
+class SelectionError(Tf1initError, ValueError):
+    """A selection names something that is not a variable of the graph."""
+
+
+class ForeignGraphError(Tf1initError, ValueError):
+    """A variable belongs to a different graph than the session's."""
+
+
+class SessionClosedError(Tf1initError, RuntimeError):
+    """The session was closed before tf1init was asked to use it."""
+
+
+class DependencyCycleError(Tf1initError, ValueError):
+    """Variables whose initial values read each other in a cycle: no order can initialize them."""
+
+
+class UninitializedVariablesError(Tf1initError, RuntimeError):
+    """Variables that a run needs are not initialized (raised before TF's FailedPreconditionError)."""
+
+    def __init__(self, message: str, variables: Sequence[str] = ()):
+        super().__init__(message)
+        self.variables = tuple(variables)
+
+
+def closest(name: str, candidates: Iterable[str], n: int = 5) -> List[str]:
+    """The candidates that look most like ``name``, best first (for 'did you mean' messages)."""
+    candidates = list(candidates)
+    found = difflib.get_close_matches(name, candidates, n=n, cutoff=0.5)
+    if len(found) < n:
+        # A scope typo ('dense1/' for 'dense_1/') scores low as a whole name: also match prefixes.
+        prefix = name.split("/")[0]
+        found += [c for c in candidates if c.startswith(prefix) and c not in found][: n - len(found)]
+    return found
