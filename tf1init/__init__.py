@@ -22,6 +22,16 @@ _LAZY: Dict[str, str] = {
     "SessionClosedError": "tf1init.errors",
     "DependencyCycleError": "tf1init.errors",
     "UninitializedVariablesError": "tf1init.errors",
+    # session initialization (TensorFlow)
+    "initialize_all": "tf1init.initialization",
+    "initialize": "tf1init.initialization",
+    "initialize_uninitialized": "tf1init.initialization",
+    "uninitialized_variables": "tf1init.initialization",
+    "select_variables": "tf1init.selection",
+    "initialized_value": "tf1init.derived",
+    "assert_initialized": "tf1init.readiness",
+    "session_config": "tf1init.sessions",
+    "fast_session": "tf1init.sessions",
 }
 
 __all__ = sorted(_LAZY) + ["__version__"]

@@ -1,0 +1,46 @@
+"""What tf1init remembers about each graph, so that repeated calls build no new ops.
+
+Building `global_variables_initializer()` in a loop grows the graph on every call (FACTS.md);
+our calls build their ops once per graph and variable set, keep them here, and reuse them.
+The state lives as long as the graph does (weak keys).
+"""
+import threading
+import weakref
+from typing import Dict
+
+
+class GraphState:
+    """Ops and analysis tf1init has built for one graph."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        # variable name -> names of the variables its initial value reads
+        self.reads: Dict[str, frozenset] = {}
+        # variable name -> the stateful random ops that make its initial value
+        self.random_ops: Dict[str, tuple] = {}
+        # variable name -> names of registered sources whose initial value it is made from
+        self.shares: Dict[str, frozenset] = {}
+        # initial-value op name -> name of the variable registered by initialized_value()
+        self.source_ops: Dict[str, str] = {}
+        # variable name -> its initial value as drawn by tf1init's last initialization of it
+        self.drawn: Dict[str, object] = {}
+        # variable name -> a bool tensor that is True once the variable holds a value
+        self.is_initialized: Dict[str, object] = {}
+
+
+    @property
+    def source_names(self):
+        return set(self.source_ops.values())
+
+
+_STATES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_LOCK = threading.Lock()
+
+
+def state_of(graph) -> GraphState:
+    """The (new or remembered) state for ``graph``."""
+    with _LOCK:
+        state = _STATES.get(graph)
+        if state is None:
+            state = _STATES[graph] = GraphState()
+        return state

@@ -1,0 +1,167 @@
+"""Initialize the variables of a TF1 graph in a session: all, a selection, or what is left.
+
+Every call validates first (closed session, foreign variables, dependency cycles, sources that
+are not initialized) and only then runs, so bad input leaves the session's variables as they
+were. Initializers run in dependency layers (see ``dependencies``), one ``session.run`` per
+layer and almost always one layer; no call adds ops to the graph except, once per ref
+variable, the op that asks whether it is initialized.
+"""
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from tf1init._graph_state import state_of
+from tf1init._tf import tf, v1
+from tf1init.dependencies import analyse, layers
+from tf1init.errors import ForeignGraphError, SessionClosedError, UninitializedVariablesError
+from tf1init.seeding import reseed
+from tf1init.selection import select_variables, variable_name
+
+
+def check_session(session) -> None:
+    """Raise SessionClosedError if ``session`` can no longer run anything."""
+    if getattr(session, "_closed", False):
+        raise SessionClosedError(
+            "the session is closed; create a new tf.compat.v1.Session and initialize in it"
+        )
+
+
+def initialize_all(session, *, seed: Optional[int] = None) -> Tuple[str, ...]:
+    """Initialize every global and local variable of the session's graph; return their names.
+
+    With ``seed``, every random initial value is seeded from (seed, op name), so the same graph
+    gets the same initial values in every run.
+
+        >>> import tf1init
+        >>> from tf1init._tf import tf, v1
+        >>> graph = tf.Graph()
+        >>> with graph.as_default():
+        ...     w = v1.Variable(v1.ones([2]), name="w")
+        ...     steps = v1.Variable(0, name="steps", collections=[v1.GraphKeys.LOCAL_VARIABLES])
+        >>> session = v1.Session(graph=graph)
+        >>> tf1init.initialize_all(session)
+        ('w', 'steps')
+        >>> session.run(w).tolist()
+        [1.0, 1.0]
+    """
+    check_session(session)
+    return run_initializers(session, select_variables(session.graph), seed=seed)
+
+
+def initialize(session, selection, *, seed: Optional[int] = None) -> Tuple[str, ...]:
+    """Initialize the selected variables only; return their names.
+
+    ``selection``: variables or variable names (a list; empty means nothing to do), a scope
+    prefix such as ``"encoder"`` (whole scope components: never ``"encoder_2/..."``), or a
+    compiled regex matched from the start of each name. A name or scope that matches nothing
+    raises :class:`tf1init.SelectionError` listing the closest names.
+    """
+    check_session(session)
+    return run_initializers(session, select_variables(session.graph, selection), seed=seed)
+
+
+def initialize_uninitialized(session, selection=None, *, seed: Optional[int] = None) -> Tuple[str, ...]:
+    """Initialize exactly the (selected) variables that hold no value yet; return their names.
+
+    This is the call after a partial restore: restored variables are never touched.
+    """
+    check_session(session)
+    todo = uninitialized_variables(session, selection)
+    return run_initializers(session, todo, seed=seed)
+
+
+def uninitialized_variables(session, selection=None) -> List:
+    """The (selected) variables that hold no value yet, in graph order, in one run."""
+    check_session(session)
+    variables = select_variables(session.graph, selection)
+    flags = initialized_flags(session, variables)
+    return [v for v, done in zip(variables, flags) if not done]
+
+
+def initialized_flags(session, variables: Sequence) -> List[bool]:
+    """For each variable, whether it holds a value (one run, cached ops)."""
+    if not variables:
+        return []
+    return [bool(flag) for flag in session.run([is_initialized_tensor(v) for v in variables])]
+
+
+def is_initialized_tensor(variable):
+    """A scalar bool tensor, built once per variable, that says whether it holds a value."""
+    state = state_of(variable.graph)
+    name = variable_name(variable)
+    tensor = state.is_initialized.get(name)
+    if tensor is None:
+        tensor = getattr(variable, "_is_initialized_op", None)  # resource variables have one
+        if tensor is None:
+            with variable.graph.as_default(), variable.graph.control_dependencies(None):
+                tensor = v1.is_variable_initialized(variable)
+        state.is_initialized[name] = tensor
+    return tensor
+
+
+def run_initializers(session, variables: Sequence, *, seed: Optional[int] = None) -> Tuple[str, ...]:
+    """Run the initializers of ``variables`` in dependency order; validate everything first."""
+    check_session(session)
+    variables = list(variables)
+    if not variables:
+        return ()
+    graph = session.graph
+    for variable in variables:
+        if variable.graph is not graph:
+            raise ForeignGraphError(
+                f"variable {variable_name(variable)!r} belongs to another graph than the session's"
+            )
+    order = layers(variables)  # raises DependencyCycleError before anything runs
+    state = state_of(graph)
+    chosen = {variable_name(v) for v in variables}
+    feeds = _outside_sources(session, variables, chosen)
+    if seed is not None:
+        reseed({op for v in variables for op in state.random_ops[variable_name(v)]}, seed)
+    for layer in order:
+        # Sources of initialized_value() keep their draw, so that a derived variable
+        # initialized later still equals the source's initial value.
+        captured = [v for v in layer if variable_name(v) in state.source_names]
+        with graph.as_default():  # initial_value is refused in eager mode
+            draws = [v.initial_value for v in captured]
+        try:
+            values, _ = session.run(
+                [draws, [v.initializer for v in layer]],
+                feed_dict=feeds or None,
+            )
+        except tf.errors.FailedPreconditionError as error:
+            raise UninitializedVariablesError(
+                f"initializing {[variable_name(v) for v in layer][:10]} failed because an "
+                f"initial value reads a variable that holds no value: {error.message}"
+            ) from None
+        for variable, value in zip(captured, values):
+            state.drawn[variable_name(variable)] = value
+    return tuple(variable_name(v) for v in variables)
+
+
+def _outside_sources(session, variables: Sequence, chosen) -> Dict:
+    """Feeds that pin initial values shared with variables outside the selection, and a check
+    that every variable read by an initial value is either selected or already initialized."""
+    state = state_of(session.graph)
+    by_name = {variable_name(v): v for v in select_variables(session.graph)}
+    needed_reads = sorted({r for v in variables for r in state.reads[variable_name(v)]} - chosen)
+    needed_shares = sorted({s for v in variables for s in state.shares[variable_name(v)]} - chosen)
+    outside = [by_name[n] for n in needed_reads + needed_shares if n in by_name]
+    flags = dict(zip((variable_name(v) for v in outside), initialized_flags(session, outside)))
+    missing = sorted({n for n in needed_reads + needed_shares if not flags.get(n, False)})
+    if missing:
+        readers = sorted(
+            variable_name(v) for v in variables
+            if (state.reads[variable_name(v)] | state.shares[variable_name(v)]) & set(missing)
+        )
+        raise UninitializedVariablesError(
+            f"{readers} take their initial value from {missing}, which hold no value yet; "
+            f"initialize {missing} first or select them together",
+            missing,
+        )
+    feeds = {}
+    unknown = [n for n in needed_shares if n not in state.drawn]
+    current = dict(zip(unknown, session.run([by_name[n] for n in unknown]))) if unknown else {}
+    for name in needed_shares:
+        # The source's own draw if tf1init made it; else its current value, as TF1's
+        # initialized_value() would read it (for example after a restore).
+        with session.graph.as_default():
+            feeds[by_name[name].initial_value] = state.drawn.get(name, current.get(name))
+    return feeds
