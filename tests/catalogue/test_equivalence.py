@@ -68,3 +68,15 @@ def test_ks_is_blind_to_the_contrib_scale_but_the_laws_are_not(draws):
     he = keras_values(translate("tf.keras.initializers.HeNormal", {"seed": 5}), d.case.shape)
     assert ks_2samp(d.tf1.ravel(), he.ravel()).pvalue > 0.01
     assert not law_of("tf.keras.initializers.HeNormal", {}, d.case.shape).same_as(d.tf1_law)
+
+
+def test_committed_docs_table_matches_these_draws(draws):
+    import pathlib
+    import re
+
+    doc = pathlib.Path(__file__).resolve().parents[2] / "docs" / "initializers.md"
+    text = doc.read_text(encoding="utf-8")
+    assert f"- cases: {len(draws)} " in text
+    found = float(re.search(r"smallest KS p-value: ([0-9.e-]+)", text).group(1))
+    assert found == float(f"{min(d.ks_p for d in draws):.4g}")
+    assert "FAIL" not in text and "DIFFERENT" not in text.split("## Evidence")[1]

@@ -5,6 +5,7 @@ graph optimisation; see FACTS.md), with Grappler off. Keras forms are drawn eage
 distinct (call, shape). Seeds are fixed and derived from the case, so the table is reproducible
 and spellings of one implementation draw the very same values.
 """
+import functools
 import math
 import zlib
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ class Draw:
     tf1: np.ndarray
     keras: np.ndarray
 
-    @property
+    @functools.cached_property
     def ks_p(self) -> float:
         """Two-sample Kolmogorov-Smirnov p-value (1.0 when both samples are identical)."""
         from scipy.stats import ks_2samp
