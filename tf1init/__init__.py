@@ -22,6 +22,25 @@ _LAZY: Dict[str, str] = {
     "SessionClosedError": "tf1init.errors",
     "DependencyCycleError": "tf1init.errors",
     "UninitializedVariablesError": "tf1init.errors",
+    "UnknownInitializerError": "tf1init.errors",
+    "Untranslatable": "tf1init.errors",
+    "FanError": "tf1init.errors",
+    "UnsupportedDtypeError": "tf1init.errors",
+    "UnknownActivationError": "tf1init.errors",
+    # initializer catalogue, TensorFlow-free (tf1init.catalogue)
+    "find_initializer": "tf1init.catalogue",
+    "translate_initializer": "tf1init.catalogue",
+    "recommend_initializer": "tf1init.catalogue",
+    "compute_fans": "tf1init.catalogue",
+    # initializer catalogue, TensorFlow-using
+    "get_initializer": "tf1init.catalogue.custom",
+    "UniformRange": "tf1init.catalogue.custom",
+    "ClippedNormal": "tf1init.catalogue.custom",
+    "ThresholdedUniform": "tf1init.catalogue.custom",
+    "FanInBiasUniform": "tf1init.catalogue.custom",
+    "Rule": "tf1init.catalogue.dispatch",
+    "apply_rules": "tf1init.catalogue.dispatch",
+    "apply_preset": "tf1init.catalogue.presets",
 }
 
 __all__ = sorted(_LAZY) + ["__version__"]

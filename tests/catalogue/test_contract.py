@@ -195,3 +195,23 @@ def test_unknown_name_lists_closest():
         translate("tf.random_normal_initialiser", {})
     with pytest.raises(UnknownInitializerError, match="closest known: .*glorot_uniform"):
         lookup("glorot_unifrom")
+
+
+def test_facade_names_resolve():
+    import tf1init
+
+    for name in ["find_initializer", "translate_initializer", "recommend_initializer", "compute_fans",
+                 "Untranslatable", "FanError", "UnknownInitializerError", "UnsupportedDtypeError"]:
+        assert getattr(tf1init, name) is not None
+    assert tf1init.find_initializer is find and tf1init.Untranslatable is Untranslatable
+
+
+def test_facade_tensorflow_names_resolve():
+    code = ("import tf1init; print(tf1init.apply_preset.__name__, tf1init.get_initializer('uniform_range'), "
+            "tf1init.Rule.__name__, tf1init.apply_rules.__name__, tf1init.ClippedNormal.__name__, "
+            "tf1init.ThresholdedUniform.__name__, tf1init.FanInBiasUniform.__name__, "
+            "tf1init.UniformRange.__name__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd="/").stdout.strip()
+    assert out == ("apply_preset UniformRange(minval=-1.0, maxval=1.0, seed=None) Rule apply_rules "
+                   "ClippedNormal ThresholdedUniform FanInBiasUniform UniformRange")

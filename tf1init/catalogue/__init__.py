@@ -26,6 +26,11 @@ from tf1init.catalogue.laws import Law, law_of, law_of_call, resolve_args
 from tf1init.catalogue.recommend import Recommendation, recommend
 from tf1init.errors import FanError, UnknownInitializerError, UnsupportedDtypeError, Untranslatable
 
+# Unambiguous names for the top-level ``tf1init`` facade.
+find_initializer = find
+translate_initializer = translate
+recommend_initializer = recommend
+
 __all__ = [
     "CONTRIB_NORMAL_SCALE",
     "FLOAT_DTYPES",
@@ -45,10 +50,13 @@ __all__ = [
     "compute_fans",
     "fan_for_mode",
     "find",
+    "find_initializer",
     "law_of",
     "law_of_call",
     "lookup",
     "recommend",
+    "recommend_initializer",
     "resolve_args",
     "translate",
+    "translate_initializer",
 ]

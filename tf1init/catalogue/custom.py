@@ -212,6 +212,9 @@ def get(identifier):
     )
 
 
+get_initializer = get  # the name on the tf1init facade
+
+
 def _from_name(name: str):
     if name in _REGISTRY:
         return _REGISTRY[name]()
