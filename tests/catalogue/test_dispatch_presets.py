@@ -156,3 +156,24 @@ def test_bad_rules_and_presets():
         Rule("zeros", role="weights")
     with pytest.raises(Tf1initError, match="did you mean 'pytorch'"):
         preset_rules("pytorh")
+
+
+def test_ref_variables_and_var_list(tfm):
+    """TF1 ref variables (disable_v2_behavior style) and an explicit var_list."""
+    from tf1init.catalogue.dispatch import Rule, apply_rules
+
+    tf, v1 = tfm
+    g = tf.Graph()
+    with g.as_default():
+        w = v1.get_variable("fc/weights", (30, 20), use_resource=False)
+        b = v1.get_variable("fc/biases", (20,), use_resource=False)
+        other = v1.get_variable("step", (), use_resource=False)
+        init = v1.global_variables_initializer()
+    with v1.Session(graph=g) as sess:
+        sess.run(init)
+        report = apply_rules(sess, [Rule("ones", role="kernel"), Rule("zeros", role="bias")],
+                             var_list=[w, b, other])
+        assert report.untouched == ("step",)
+        wv, bv = sess.run([w, b])
+    assert np.all(wv == 1) and np.all(bv == 0)
+    assert "RefVariable" in type(w).__name__

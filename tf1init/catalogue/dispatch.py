@@ -113,10 +113,9 @@ class _Slot:
 
 
 def _init_name(init) -> str:
-    if isinstance(init, str):
+    if isinstance(init, (str, custom._Base)):
         return repr(init)
-    return repr(init) if isinstance(init, custom._Base) else type(init).__name__ if not isinstance(
-        init, type) else init.__name__
+    return init.__name__ if isinstance(init, type) else type(init).__name__
 
 
 def _role(short_name: str, shape) -> str:
@@ -129,25 +128,22 @@ def _role(short_name: str, shape) -> str:
 
 def _number_layers(rows) -> List[_Slot]:
     """rows: (variable, name, shape, dtype, layer, layer_type, short_name), in order."""
-    layer_order, type_counts, layer_meta = {}, {}, {}
-    for _, _, _, _, layer, ltype, _ in rows:
-        if layer not in layer_order:
-            layer_order[layer] = len(layer_order)
-    types = {}
+    types, kernels, layers = {}, {}, []
     for _, _, shape, _, layer, ltype, short in rows:
+        if layer not in layers:
+            layers.append(layer)
         if ltype is not None:
             types.setdefault(layer, ltype)
-    for layer in layer_order:
-        ltype = types.get(layer)
-        layer_meta[layer] = (layer_order[layer], type_counts.get(ltype, 0))
-        type_counts[ltype] = type_counts.get(ltype, 0) + 1
-    kernels = {}
-    for _, _, shape, _, layer, _, short in rows:
         if _role(short, shape) == "kernel":
-            kernels.setdefault(layer, shape)
+            kernels.setdefault(layer, tuple(shape))
+    numbers, per_type = {}, {}
+    for number, layer in enumerate(layers):
+        ltype = types.get(layer)
+        numbers[layer] = (number, per_type.get(ltype, 0))
+        per_type[ltype] = per_type.get(ltype, 0) + 1
     return [
-        _Slot(var, name, tuple(shape), dtype, layer, types.get(layer), layer_meta[layer][0],
-              layer_meta[layer][1], _role(short, shape), kernels.get(layer))
+        _Slot(var, name, tuple(shape), dtype, layer, types.get(layer), *numbers[layer],
+              _role(short, shape), kernels.get(layer))
         for var, name, shape, dtype, layer, _, short in rows
     ]
 
