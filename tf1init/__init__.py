@@ -32,6 +32,25 @@ _LAZY: Dict[str, str] = {
     "assert_initialized": "tf1init.readiness",
     "session_config": "tf1init.sessions",
     "fast_session": "tf1init.sessions",
+    "UnknownInitializerError": "tf1init.errors",
+    "Untranslatable": "tf1init.errors",
+    "FanError": "tf1init.errors",
+    "UnsupportedDtypeError": "tf1init.errors",
+    "UnknownActivationError": "tf1init.errors",
+    # initializer catalogue, TensorFlow-free (tf1init.catalogue)
+    "find_initializer": "tf1init.catalogue",
+    "translate_initializer": "tf1init.catalogue",
+    "recommend_initializer": "tf1init.catalogue",
+    "compute_fans": "tf1init.catalogue",
+    # initializer catalogue, TensorFlow-using
+    "get_initializer": "tf1init.catalogue.custom",
+    "UniformRange": "tf1init.catalogue.custom",
+    "ClippedNormal": "tf1init.catalogue.custom",
+    "ThresholdedUniform": "tf1init.catalogue.custom",
+    "FanInBiasUniform": "tf1init.catalogue.custom",
+    "Rule": "tf1init.catalogue.dispatch",
+    "apply_rules": "tf1init.catalogue.dispatch",
+    "apply_preset": "tf1init.catalogue.presets",
 }
 
 __all__ = sorted(_LAZY) + ["__version__"]
