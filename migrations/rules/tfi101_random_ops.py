@@ -1,0 +1,59 @@
+"""TFI101: TF1 random ops (``tf.random_normal``, ...) to ``tf.random.*``, arguments kept."""
+import libcst as cst
+
+from .. import _catalogue
+from .._engine import Context, tf1
+from .._model import FIXED, MANUAL, Example, Rule
+
+CODE = "TFI101"
+
+
+def _op(name: str):
+    spelling = _catalogue.lookup(name)
+    return spelling if spelling is not None and spelling.kind == "tensor" else None
+
+
+def after_mode(ctx: Context) -> bool:
+    return any(_op(name) is not None for _, name in ctx.calls)
+
+
+def on_call(ctx: Context, original: cst.Call, updated: cst.Call):
+    written = ctx.cst_resolve(updated.func)
+    spelling = _op(written) if written else None
+    if spelling is None:
+        return updated
+    keras_call, reason = _catalogue.translate(spelling, {})
+    if keras_call is None:
+        ctx.report(original, CODE, MANUAL, f"{tf1(written)} left as it is: {reason}")
+        return updated
+    target = keras_call.target
+    func = updated.func
+    head = func
+    while isinstance(head, cst.Attribute):
+        head = head.value
+    if isinstance(func, cst.Attribute) and ctx.aliases.get(head.value) == "tensorflow.compat.v1":
+        # tf.compat.v1 has the same tf.random.* functions: keep the file's own alias
+        new_func = cst.parse_expression(head.value + target[2:])
+    else:
+        new_func = ctx.tf2(target)
+        if isinstance(func, cst.Name):
+            ctx.rewritten_from_imports.add(func.value)
+    ctx.report(original, CODE, FIXED, f"{tf1(written)} -> {target}")
+    return updated.with_changes(func=new_func)
+
+
+RULE = Rule(
+    code=CODE,
+    name="random-ops",
+    summary="tf.truncated_normal, tf.random_normal, tf.random_uniform, ... become tf.random.*, arguments kept",
+    why=(
+        "TF2 keeps the random ops only under `tf.random`; the TF1 names fail with AttributeError. "
+        "The functions are the same (same arguments, same graph and eager behaviour), so the call is "
+        "renamed and its arguments, formatting and comments are kept. The new names come from the "
+        "initializer catalogue."
+    ),
+    fix_safety="safe: the same function under its TF2 name",
+    examples=(),
+    after_mode=after_mode,
+    on_call=on_call,
+)
