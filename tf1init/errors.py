@@ -43,3 +43,30 @@ def closest(name: str, candidates: Iterable[str], n: int = 5) -> List[str]:
         prefix = name.split("/")[0]
         found += [c for c in candidates if c.startswith(prefix) and c not in found][: n - len(found)]
     return found
+
+
+# --- initializer catalogue (tf1init.catalogue) ---
+
+
+class UnknownInitializerError(Tf1initError, ValueError):
+    """A name that is not an initializer spelling the catalogue knows (the message lists the closest)."""
+
+
+class Untranslatable(Tf1initError):
+    """No exact Keras 3 form exists for this TF1 initializer call; ``reason`` says what a person must decide."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class FanError(Tf1initError, ValueError):
+    """A shape has no valid fan-in/fan-out (a scalar, or a dimension of size zero)."""
+
+
+class UnsupportedDtypeError(Tf1initError, TypeError):
+    """A dtype an initializer cannot draw (the message lists the dtypes that work)."""
+
+
+class UnknownActivationError(Tf1initError, ValueError):
+    """An activation the recommendation table does not know (the message lists the closest)."""
