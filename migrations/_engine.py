@@ -20,7 +20,7 @@ from ._model import CHANGED, FAILED, FIXED, MANUAL, UNCHANGED, FileResult, Findi
 # match, so a --check over an already-migrated tree parses only what was left for a person.
 PREFILTER = re.compile(
     r"_initializer\b|(?<!keras\.)\binitializers\.|initialize_all_variables|Session"
-    r"|(?<![.\w])(?:random_normal|random_uniform|random_gamma|random_poisson|random_shuffle"
+    r"|\b(?:random_normal|random_uniform|random_gamma|random_poisson|random_shuffle"
     r"|random_crop|multinomial)\b|(?<!random\.)truncated_normal|get_variable|initialized_value"
     r"|Saver|\.restore\("
 )

@@ -48,10 +48,10 @@ class Transformer(cst.CSTTransformer):
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
         ctx = self.ctx
         body = list(updated.body)
+        if ctx.new_import:  # first, so that it lands after the from-import it may replace
+            body = _add_import(body, ctx.new_import)
         if ctx.rewritten_from_imports:
             body = _drop_unused_from_imports(body, ctx.rewritten_from_imports)
-        if ctx.new_import:
-            body = _add_import(body, ctx.new_import)
         return updated.with_changes(body=body)
 
 

@@ -53,7 +53,31 @@ RULE = Rule(
         "initializer catalogue."
     ),
     fix_safety="safe: the same function under its TF2 name",
-    examples=(),
+    examples=(
+        Example(
+            "keywords-kept",
+            before="import tensorflow as tf\nw = tf.Variable(tf.truncated_normal([784, 10], stddev=0.1))  # weights\n",
+            after="import tensorflow as tf\nw = tf.Variable(tf.random.truncated_normal([784, 10], stddev=0.1))  # weights\n",
+            findings=("2:17 fixed: tf.truncated_normal -> tf.random.truncated_normal",),
+        ),
+        Example(
+            "compat-v1-alias",
+            before="import tensorflow.compat.v1 as tf\nnoise = tf.random_normal([3], seed=1)\n",
+            after="import tensorflow.compat.v1 as tf\nnoise = tf.random.normal([3], seed=1)\n",
+        ),
+        Example(
+            "renamed-module",
+            before="import tensorflow as tflow\nu = tflow.random_uniform(\n    [2, 2],\n    maxval=3.0,\n)\n",
+            after="import tensorflow as tflow\nu = tflow.random.uniform(\n    [2, 2],\n    maxval=3.0,\n)\n",
+        ),
+        Example(
+            "from-import",
+            before='"""Data noise."""\nfrom tensorflow import random_normal\nx = random_normal([5])\n',
+            after='"""Data noise."""\nimport tensorflow as tf\nx = tf.random.normal([5])\n',
+        ),
+        Example("already-tf2", before="import tensorflow as tf\nx = tf.random.normal([3], stddev=2.0)\n"),
+        Example("not-tensorflow", before="import numpy as np\nx = np.random_normal([3])  # a Session of our own\n"),
+    ),
     after_mode=after_mode,
     on_call=on_call,
 )

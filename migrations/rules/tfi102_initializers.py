@@ -101,10 +101,8 @@ def on_call(ctx: Context, original: cst.Call, updated: cst.Call):
         ctx.rewritten_from_imports.add(updated.func.value)
     ctx.plan.setdefault("keras_initializers", set()).add(id(new))
     target = keras_call.target.rsplit(".", 1)[-1]
-    if keras_call.note:
-        ctx.report(original, CODE, WARNING, f"{tf1(name)} -> {target}: {keras_call.note}")
-    else:
-        ctx.report(original, CODE, FIXED, f"{tf1(name)} -> {target}")
+    note = f" ({keras_call.note})" if keras_call.note else ""
+    ctx.report(original, CODE, FIXED, f"{tf1(name)} -> {target}{note}")
     return new
 
 
@@ -124,7 +122,49 @@ RULE = Rule(
         "same values would come back; there the initializer is reported and left as it is."
     ),
     fix_safety="safe: exact parameters from the catalogue (equal in distribution; samples differ from TF1's)",
-    examples=(),
+    examples=(
+        Example(
+            "default-written-out",
+            before="import tensorflow as tf\ninit = tf.random_normal_initializer(stddev=0.1)\n",
+            after="import tensorflow as tf\ninit = tf.keras.initializers.RandomNormal(mean=0.0, stddev=0.1)\n",
+            findings=("2:8 fixed: tf.random_normal_initializer -> RandomNormal (TF1 default stddev 1.0",),
+        ),
+        Example(
+            "contrib-alias-exact-scale",
+            before=(
+                "import tensorflow.contrib.layers as layers\n"
+                "init = layers.variance_scaling_initializer()  # He\n"
+            ),
+            after=(
+                "import tensorflow.contrib.layers as layers\n"
+                "import tensorflow as tf\n"
+                "init = tf.keras.initializers.VarianceScaling(scale=2.011727389229801, mode='fan_in', "
+                "distribution='truncated_normal')  # He\n"
+            ),
+        ),
+        Example(
+            "compat-v1-argument-kept",
+            before=(
+                "import tensorflow as tf\n"
+                "k = tf.compat.v1.truncated_normal_initializer(stddev=1.0 / fan_in, seed=SEED)\n"
+            ),
+            after=(
+                "import tensorflow as tf\n"
+                "k = tf.keras.initializers.TruncatedNormal(mean=0.0, stddev=1.0 / fan_in, seed=SEED)\n"
+            ),
+        ),
+        Example(
+            "graph-mode-file-reported",
+            before=(
+                "import tensorflow as tf\n"
+                "x = tf.placeholder(tf.float32, [None, 4])\n"
+                "init = tf.glorot_uniform_initializer()\n"
+            ),
+            findings=("3:8 manual: tf.glorot_uniform_initializer left as it is: the file stays graph-mode "
+                      "(tf.placeholder at 2:5); a Keras 3 initializer fixes its seed",),
+        ),
+        Example("already-tf2", before="import tensorflow as tf\ninit = tf.keras.initializers.GlorotUniform()\n"),
+    ),
     after_mode=after_mode,
     on_call=on_call,
 )
