@@ -55,7 +55,7 @@ RULE = Rule(
         "writes `w.read_value()` and warns when `w` is assigned anywhere in the file. In files that stay "
         "graph-mode it is reported (tf1init's runtime has a working replacement)."
     ),
-    fix_safety="safe unless the source variable is assigned before the read (then a warning says so)",
+    fix_safety="safe: unless the source variable is assigned before the read (then a warning says so)",
     examples=(
         Example(
             "derived-variable",
