@@ -13,8 +13,16 @@ def _op(name: str):
     return spelling if spelling is not None and spelling.kind == "tensor" else None
 
 
+def _renamed(name: str) -> bool:
+    spelling = _op(name)
+    if spelling is None:
+        return False
+    keras_call, _ = _catalogue.translate(spelling, {})
+    return keras_call is None or keras_call.target not in (name, tf1(name))
+
+
 def after_mode(ctx: Context) -> bool:
-    return any(_op(name) is not None for _, name in ctx.calls)
+    return any(_renamed(name) for _, name in ctx.calls)
 
 
 def on_call(ctx: Context, original: cst.Call, updated: cst.Call):
@@ -27,6 +35,8 @@ def on_call(ctx: Context, original: cst.Call, updated: cst.Call):
         ctx.report(original, CODE, MANUAL, f"{tf1(written)} left as it is: {reason}")
         return updated
     target = keras_call.target
+    if target in (written, tf1(written)):  # already its TF2 name (tf.ones): nothing to do
+        return updated
     func = updated.func
     head = func
     while isinstance(head, cst.Attribute):
