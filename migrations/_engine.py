@@ -270,22 +270,59 @@ def _catalogue_name(name: str) -> bool:
     return _catalogue.lookup(name) is not None
 
 
+_KEEP = re.compile(r'"""tf1init-keep:(\d+)[\r\n]*"""')
+
+
+def _sparse(ctx: Context) -> Tuple[str, List[str]]:
+    """The source with every top-level statement that no rule can touch replaced by a string
+    placeholder spanning the same lines: LibCST then parses only what matters, and line and
+    column positions stay those of the original file."""
+    lines = ctx.source.splitlines(keepends=True)
+    spans = []
+    for stmt in ctx.tree.body:
+        first = min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", ())])
+        spans.append((first, stmt.end_lineno, stmt))
+    keep = set()
+    for first, last, stmt in spans:
+        text = "".join(lines[first - 1:last])
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)) or PREFILTER.search(text):
+            keep.update(range(first, last + 1))
+    kept_texts: List[str] = []
+    out, line = [], 1
+    for first, last, _ in spans:
+        if any(n in keep for n in range(first, last + 1)) or first < line:
+            continue
+        out.append("".join(lines[line - 1:first - 1]))
+        block = lines[first - 1:last]
+        ending = block[-1][len(block[-1].rstrip("\r\n")):]
+        inner = "".join(l[len(l.rstrip("\r\n")):] or "\n" for l in block[:-1])
+        out.append(f'"""tf1init-keep:{len(kept_texts)}{inner}"""{ending}')
+        kept_texts.append("".join(block)[: len("".join(block)) - len(ending)])
+        line = last + 1
+    out.append("".join(lines[line - 1:]))
+    return "".join(out), kept_texts
+
+
 def _rewrite(ctx: Context) -> FileResult:
     import libcst as cst
     from libcst.metadata import MetadataWrapper
 
     from ._transform import Transformer
 
+    sparse, kept = _sparse(ctx)
     try:
-        module = cst.parse_module(ctx.source)
+        module = cst.parse_module(sparse)
     except cst.ParserSyntaxError as error:
         return FileResult(ctx.path, FAILED, ctx.source, ctx.source,
                           error=f"{ctx.path}:{error.raw_line}:{error.raw_column}: does not parse: {error.message}")
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     transformer = Transformer(ctx)
     new_module = wrapper.visit(transformer)
-    new_source = new_module.code
+    new_sparse = new_module.code
     findings = ctx.sorted_findings()
+    if new_sparse == sparse:
+        return FileResult(ctx.path, UNCHANGED, ctx.source, ctx.source, findings)
+    new_source = _KEEP.sub(lambda m: kept[int(m.group(1))], new_sparse)
     if new_source == ctx.source:
         return FileResult(ctx.path, UNCHANGED, ctx.source, ctx.source, findings)
     try:

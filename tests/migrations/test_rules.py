@@ -79,3 +79,16 @@ def test_crlf_and_comments_survive():
     source = "import tensorflow as tf\r\n# keep me\r\nx = tf.random_uniform([2])  # and me\r\n"
     result = migrate_source(source, "crlf.py")
     assert result.new_source == source.replace("random_uniform", "random.uniform")
+
+
+def test_untouched_statements_come_back_verbatim():
+    source = (
+        "import tensorflow as tf\r\n"
+        "@decorator(\r\n    'x')\r\n"
+        "def f(a,   b):  # odd spacing\r\n    return \"\"\"multi\r\nline\"\"\"\r\n"
+        "\r\n"
+        "x = tf.random_normal([1]); y = 2\r\n"
+        "class C:\r\n    z = tf.nn.relu\r\n"
+    )
+    result = migrate_source(source, "keep.py")
+    assert result.new_source == source.replace("tf.random_normal", "tf.random.normal")
