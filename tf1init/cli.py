@@ -11,6 +11,8 @@ from typing import Dict, List, Optional, Tuple
 
 # name -> (module, one-line summary)
 COMMANDS: Dict[str, Tuple[str, str]] = {}
+COMMANDS["migrate"] = ("tf1init.migrations.cli", "rewrite TF1 initialization code to TF2 (diff, write or check)")
+COMMANDS["explain"] = ("tf1init.migrations.explain", "print a migration rule's description and examples")
 
 
 def build_parser(argv: List[str]) -> argparse.ArgumentParser:

@@ -1,0 +1,333 @@
+"""The engine: one source text in, one FileResult out.
+
+Stages, cheapest first, each one letting most files stop early:
+1. a text prefilter (a regex over the tokens any rule cares about);
+2. CPython's ``ast`` (C parser, ~30x faster than LibCST): a tiny import tracker resolves
+   aliases (``import tensorflow.compat.v1 as tf``, ``from tensorflow import random_normal``), the
+   calls are resolved to ``tf.``-names, and the rules' ``analyze`` hooks decide on the ast what
+   can be converted (the session blocks, the restores) and whether the file becomes eager;
+3. only when a rule has something to do, LibCST parses the file and the rules rewrite the
+   nodes they own (formatting and comments elsewhere are kept as written).
+No scope analysis: names are resolved through the file's imports only.
+"""
+import ast
+import re
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
+
+from ._model import CHANGED, FAILED, FIXED, MANUAL, UNCHANGED, FileResult, Finding, Rule
+
+# Any token a rule acts on. Migrated code (tf.random.normal, tf.keras.initializers.X) does not
+# match, so a --check over an already-migrated tree parses only what was left for a person.
+PREFILTER = re.compile(
+    r"_initializer\b|(?<!keras\.)\binitializers\.|initialize_all_variables|Session"
+    r"|\b(?:random_normal|random_uniform|random_gamma|random_poisson|random_shuffle"
+    r"|random_crop|multinomial)\b|(?<!random\.)truncated_normal|get_variable|initialized_value"
+    r"|Saver|\.restore\("
+)
+
+# Calls that tie a file to graph mode (tf1 spelling). A file that keeps any of them stays
+# graph-mode: its session blocks and initializers are reported, not rewritten.
+GRAPH_ONLY = frozenset(
+    "tf." + name
+    for name in (
+        "Session InteractiveSession placeholder placeholder_with_default sparse_placeholder Graph"
+        " get_default_graph reset_default_graph disable_eager_execution disable_v2_behavior"
+        " train.MonitoredTrainingSession train.MonitoredSession train.SingularMonitoredSession"
+        " train.Supervisor train.Scaffold train.start_queue_runners train.Saver"
+        " summary.FileWriter get_collection add_to_collection global_variables"
+        " trainable_variables local_variables assign assign_add assign_sub"
+        " global_variables_initializer initialize_all_variables local_variables_initializer"
+        " variables_initializer initialize_variables initialize_local_variables"
+        " report_uninitialized_variables variable_scope get_variable_scope make_template"
+        " data.make_one_shot_iterator data.make_initializable_iterator"
+    ).split()
+)
+GRAPH_ONLY_PREFIXES = ("tf.layers.", "tf.contrib.slim.", "tf.estimator.", "tf.contrib.")
+GRAPH_ONLY_SUFFIXES = ("Optimizer",)
+
+
+def tf1(name: Optional[str]) -> Optional[str]:
+    """``tf.compat.v1.X`` and ``tf.X`` are the same TF1 symbol."""
+    if name and name.startswith("tf.compat.v1."):
+        return "tf." + name[len("tf.compat.v1."):]
+    return name
+
+
+def is_graph_only(name: str) -> bool:
+    name = tf1(name)
+    if name in GRAPH_ONLY:
+        return True
+    if name.startswith("tf.contrib.") and "initializer" in name:
+        return False  # initializers are rule TFI102's business, not graph evidence
+    return name.startswith(GRAPH_ONLY_PREFIXES) or (
+        name.startswith("tf.train.") and name.endswith(GRAPH_ONLY_SUFFIXES)
+    )
+
+
+def dotted(node) -> Optional[str]:
+    """``a.b.c`` for a Name/Attribute chain of CPython ast, else None."""
+    parts = []
+    while type(node) is ast.Attribute:
+        parts.append(node.attr)
+        node = node.value
+    if type(node) is ast.Name:
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def cst_dotted(node) -> Optional[str]:
+    """The same for LibCST nodes."""
+    import libcst as cst
+
+    parts = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if isinstance(node, cst.Name):
+        parts.append(node.value)
+        return ".".join(reversed(parts))
+    return None
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+class Context:
+    """What the rules share about one file: imports, resolved calls, the plan, the findings."""
+
+    def __init__(self, source: str, path: str, tree: ast.Module, rules: Sequence[Rule]):
+        self.source = source
+        self.path = path
+        self.tree = tree
+        self.rules = list(rules)
+        self.codes = {rule.code for rule in rules}
+        self.findings: List[Finding] = []
+        self.aliases: Dict[str, str] = {}  # local name -> "tensorflow..." it is bound to
+        self.bound: Set[str] = set()  # every Name and import the file binds or reads
+        self.calls: List[Tuple[ast.Call, str]] = []  # resolved "tf.*" name of each call
+        self.plan: Dict[str, object] = {}  # per-rule data, keyed by rule code
+        self.resolved: Set[int] = set()  # id() of graph-only calls a rule will convert
+        self.graph_reason: Optional[str] = None  # why the file stays graph-mode
+        self.eager = False
+        self._lines: Optional[List[str]] = None
+        self._positions = None
+        self.new_import: Optional[str] = None  # "tf" when `import tensorflow as tf` must be added
+        self.rewritten_from_imports: Set[str] = set()
+        self._index()
+
+    # ---- stage 2: the ast --------------------------------------------------------------
+    def _index(self) -> None:
+        raw_calls = []
+        for node in ast.walk(self.tree):
+            kind = type(node)
+            if kind is ast.Call:
+                name = dotted(node.func)
+                if name:
+                    raw_calls.append((node, name))
+            elif kind is ast.Name:
+                self.bound.add(node.id)
+            elif kind is ast.Import:
+                for alias in node.names:
+                    self.bound.add((alias.asname or alias.name).split(".")[0])
+                    if alias.name == "tensorflow" or alias.name.startswith("tensorflow."):
+                        if alias.asname:
+                            self.aliases[alias.asname] = alias.name
+                        else:
+                            self.aliases["tensorflow"] = "tensorflow"
+            elif kind is ast.ImportFrom:
+                module = node.module or ""
+                for alias in node.names:
+                    self.bound.add(alias.asname or alias.name)
+                    if node.level == 0 and (module == "tensorflow" or module.startswith("tensorflow.")):
+                        self.aliases[alias.asname or alias.name] = module + "." + alias.name
+        if not self.aliases:
+            return
+        for node, name in raw_calls:
+            full = self.resolve(name)
+            if full:
+                self.calls.append((node, full))
+
+    def resolve(self, name: Optional[str]) -> Optional[str]:
+        """``tf.X`` for a dotted name written in this file, through its imports; else None."""
+        if not name:
+            return None
+        head, _, rest = name.partition(".")
+        base = self.aliases.get(head)
+        if base is None:
+            return None
+        full = base + "." + rest if rest else base
+        return "tf" + full[len("tensorflow"):]
+
+    def ast_pos(self, node) -> Tuple[int, int]:
+        """1-based line and column (in characters) of an ast node."""
+        if self._lines is None:
+            self._lines = _LINE_BREAK.split(self.source)
+        line = self._lines[node.lineno - 1] if node.lineno <= len(self._lines) else ""
+        return node.lineno, len(line.encode("utf-8")[: node.col_offset].decode("utf-8", "ignore")) + 1
+
+    def report(self, where, rule: str, kind: str, message: str) -> None:
+        """Record a finding at an ast node, a LibCST node, or a (line, col) pair."""
+        if isinstance(where, tuple):
+            line, col = where
+        elif isinstance(where, ast.AST):
+            line, col = self.ast_pos(where)
+        else:
+            line, col = self.cst_pos(where)
+        self.findings.append(Finding(self.path, line, col, rule, kind, message))
+
+    def decide_mode(self) -> None:
+        for node, name in self.calls:
+            if is_graph_only(name) and id(node) not in self.resolved:
+                line, col = self.ast_pos(node)
+                self.graph_reason = f"{tf1(name)} at {line}:{col}"
+                self.eager = False
+                return
+        self.eager = True
+
+    def sorted_findings(self) -> Tuple[Finding, ...]:
+        return tuple(sorted(set(self.findings), key=lambda f: (f.line, f.col, f.rule, f.message)))
+
+    # ---- stage 3: LibCST ---------------------------------------------------------------
+    def cst_pos(self, node) -> Tuple[int, int]:
+        from libcst.metadata import PositionProvider
+
+        pos = self._positions[PositionProvider][node].start
+        return pos.line, pos.column + 1
+
+    def cst_line(self, node) -> int:
+        return self.cst_pos(node)[0]
+
+    def cst_resolve(self, node) -> Optional[str]:
+        return self.resolve(cst_dotted(node))
+
+    def handle(self, module: str = "tensorflow") -> str:
+        """The local name that reaches TF2 ``tensorflow``, adding an import when none does."""
+        for local, target in self.aliases.items():
+            if target == module and local != "tensorflow":
+                return local
+        if self.aliases.get("tensorflow") == "tensorflow":
+            return "tensorflow"
+        if self.new_import is None:
+            name = "tf"
+            while name in self.bound or name in self.aliases:
+                name += "2" if name == "tf" else "_"
+            self.new_import = name
+        return self.new_import
+
+    def tf2(self, target: str):
+        """A LibCST expression for ``tf.a.b`` written through this file's TF2 handle."""
+        import libcst as cst
+
+        return cst.parse_expression(self.handle() + target[2:])
+
+
+def _prefilter(source: str) -> bool:
+    return "tensorflow" in source and PREFILTER.search(source) is not None
+
+
+def migrate_source(source: str, path: str = "<string>", rules: Optional[Iterable[Rule]] = None) -> FileResult:
+    """Migrate one file's text. Never raises for bad input: a file that does not parse comes
+    back FAILED with its error and its text unchanged."""
+    from ._registry import all_rules
+
+    rules = list(all_rules() if rules is None else rules)
+    if not _prefilter(source):
+        return FileResult(path, UNCHANGED, source, source)
+    try:
+        tree = ast.parse(source, filename=path)
+    except (SyntaxError, ValueError) as error:  # ValueError: NUL bytes
+        where = f"{getattr(error, 'lineno', 0) or 0}:{getattr(error, 'offset', 0) or 0}"
+        msg = getattr(error, "msg", str(error))
+        return FileResult(path, FAILED, source, source, error=f"{path}:{where}: does not parse: {msg}")
+    ctx = Context(source, path, tree, rules)
+    triggers = set()
+    for rule in rules:
+        triggers.update(rule.triggers)
+    if not ctx.calls:
+        return FileResult(path, UNCHANGED, source, source)
+    wanted = any(
+        tf1(name) in triggers or _catalogue_name(name) for _, name in ctx.calls
+    ) or "initialized_value" in source
+    if not wanted:
+        return FileResult(path, UNCHANGED, source, source)
+    for rule in rules:
+        if rule.analyze:
+            rule.analyze(ctx)
+    ctx.decide_mode()
+    work = False
+    for rule in rules:
+        if rule.after_mode and rule.after_mode(ctx):
+            work = True
+    if not work:  # only reports: no need for LibCST
+        return FileResult(path, UNCHANGED, source, source, ctx.sorted_findings())
+    return _rewrite(ctx)
+
+
+def _catalogue_name(name: str) -> bool:
+    from . import _catalogue
+
+    return _catalogue.lookup(name) is not None
+
+
+_KEEP = re.compile(r'"""tf1init-keep:(\d+)[\r\n]*"""')
+
+
+def _sparse(ctx: Context) -> Tuple[str, List[str]]:
+    """The source with every top-level statement that no rule can touch replaced by a string
+    placeholder spanning the same lines: LibCST then parses only what matters, and line and
+    column positions stay those of the original file."""
+    lines = ctx.source.splitlines(keepends=True)
+    spans = []
+    for stmt in ctx.tree.body:
+        first = min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", ())])
+        spans.append((first, stmt.end_lineno, stmt))
+    keep = set()
+    for first, last, stmt in spans:
+        text = "".join(lines[first - 1:last])
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)) or PREFILTER.search(text):
+            keep.update(range(first, last + 1))
+    kept_texts: List[str] = []
+    out, line = [], 1
+    for first, last, _ in spans:
+        if any(n in keep for n in range(first, last + 1)) or first < line:
+            continue
+        out.append("".join(lines[line - 1:first - 1]))
+        block = lines[first - 1:last]
+        ending = block[-1][len(block[-1].rstrip("\r\n")):]
+        inner = "".join(l[len(l.rstrip("\r\n")):] or "\n" for l in block[:-1])
+        out.append(f'"""tf1init-keep:{len(kept_texts)}{inner}"""{ending}')
+        kept_texts.append("".join(block)[: len("".join(block)) - len(ending)])
+        line = last + 1
+    out.append("".join(lines[line - 1:]))
+    return "".join(out), kept_texts
+
+
+def _rewrite(ctx: Context) -> FileResult:
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper
+
+    from ._transform import Transformer
+
+    sparse, kept = _sparse(ctx)
+    try:
+        module = cst.parse_module(sparse)
+    except cst.ParserSyntaxError as error:
+        return FileResult(ctx.path, FAILED, ctx.source, ctx.source,
+                          error=f"{ctx.path}:{error.raw_line}:{error.raw_column}: does not parse: {error.message}")
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    transformer = Transformer(ctx)
+    new_module = wrapper.visit(transformer)
+    new_sparse = new_module.code
+    findings = ctx.sorted_findings()
+    if new_sparse == sparse:
+        return FileResult(ctx.path, UNCHANGED, ctx.source, ctx.source, findings)
+    new_source = _KEEP.sub(lambda m: kept[int(m.group(1))], new_sparse)
+    if new_source == ctx.source:
+        return FileResult(ctx.path, UNCHANGED, ctx.source, ctx.source, findings)
+    try:
+        ast.parse(new_source)
+    except SyntaxError as error:  # a bug of ours: never write it
+        return FileResult(ctx.path, FAILED, ctx.source, ctx.source, findings,
+                          error=f"{ctx.path}: internal error, the rewrite does not parse ({error}); file left as it is")
+    return FileResult(ctx.path, CHANGED, ctx.source, new_source, findings)

@@ -1,0 +1,234 @@
+"""Files: discovery, notebooks, atomic writes, and the run over many files in worker processes.
+
+The parent process reads every file and applies the text prefilter itself (milliseconds for a
+whole tree); only the files that pass go to the engine, in worker processes when there are
+enough of them to pay for starting the workers.
+"""
+import difflib
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator, List, Optional, Sequence, Tuple
+
+from ._model import CHANGED, FAILED, UNCHANGED, FileResult, Finding
+
+SKIP_DIRS = {".git", ".hg", ".svn", "__pycache__", ".tox", ".nox", ".venv", "venv", "node_modules",
+             ".mypy_cache", ".pytest_cache", "build", "dist", ".eggs", ".ipynb_checkpoints"}
+_PREFILTER_BYTES = None
+
+
+def discover(paths: Iterable[str]) -> Tuple[List[str], List[str]]:
+    """(files, missing): .py and .ipynb files under the given files and directories, sorted."""
+    found, missing = [], []
+    for path in paths:
+        if os.path.isdir(path):
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+                found.extend(os.path.join(root, name) for name in sorted(files) if name.endswith((".py", ".ipynb")))
+        elif os.path.isfile(path):
+            found.append(path)
+        else:
+            missing.append(path)
+    return list(dict.fromkeys(found)), missing
+
+
+def candidate(data: bytes) -> bool:
+    """The engine's text prefilter, on bytes, without decoding."""
+    global _PREFILTER_BYTES
+    if _PREFILTER_BYTES is None:
+        from ._engine import PREFILTER
+
+        _PREFILTER_BYTES = re.compile(PREFILTER.pattern.encode())
+    return b"tensorflow" in data and _PREFILTER_BYTES.search(data) is not None
+
+
+@dataclass(frozen=True)
+class Options:
+    mode: str = "diff"  # diff | write | check
+    select: Tuple[str, ...] = ()
+    ignore: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one file came to; small, so that it crosses process boundaries cheaply."""
+
+    path: str
+    status: str
+    findings: Tuple[Finding, ...] = ()
+    error: Optional[str] = None
+    diff: str = ""
+
+
+# ---- notebooks ------------------------------------------------------------------------
+_MARK = "# tf1init-cell {}\n"
+_MAGIC = re.compile(r"^\s*[%!?]")
+
+
+def _notebook_source(notebook) -> Tuple[str, List[int], List[List[Tuple[int, str]]]]:
+    """All code cells as one module (aliases imported in one cell serve the others)."""
+    parts, indexes, magics = [], [], []
+    for index, cell in enumerate(notebook.get("cells", [])):
+        if cell.get("cell_type") != "code":
+            continue
+        text = cell.get("source", "")
+        text = "".join(text) if isinstance(text, list) else text
+        lines = text.split("\n")
+        cell_magics = []
+        for number, line in enumerate(lines):
+            if _MAGIC.match(line):  # IPython magics and shell lines do not parse: hold them aside
+                cell_magics.append((number, line))
+                lines[number] = re.match(r"\s*", line).group(0) + "pass  # tf1init-magic"
+        parts.append(_MARK.format(len(indexes)) + "\n".join(lines) + "\n")
+        indexes.append(index)
+        magics.append(cell_magics)
+    return "".join(parts), indexes, magics
+
+
+def _notebook_rewrite(notebook, new_source: str, indexes, magics) -> Optional[dict]:
+    chunks = re.split(r"^# tf1init-cell (\d+)\n", new_source, flags=re.M)
+    numbers = chunks[1::2]
+    if chunks[0].strip() or numbers != [str(i) for i in range(len(indexes))]:
+        return None  # a rewrite crossed a cell boundary: refuse
+    cells = notebook["cells"]
+    for number, (index, text) in enumerate(zip(indexes, chunks[2::2])):
+        text = text[:-1] if text.endswith("\n") else text
+        lines = text.split("\n")
+        for line_number, line in magics[number]:
+            if line_number >= len(lines) or not lines[line_number].endswith("pass  # tf1init-magic"):
+                return None
+            lines[line_number] = line
+        text = "\n".join(lines)
+        old = cells[index].get("source", "")
+        if ("".join(old) if isinstance(old, list) else old) != text:
+            cells[index]["source"] = text.splitlines(keepends=True) if isinstance(old, list) else text
+    return notebook
+
+
+# ---- one file ---------------------------------------------------------------------------
+def migrate_file(path: str, options: Options, rules=None, data: Optional[bytes] = None) -> Outcome:
+    from ._engine import migrate_source
+
+    try:
+        if data is None:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        text = data.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        return Outcome(path, FAILED, error=f"{path}: cannot read as UTF-8: {error}")
+    bom = text.startswith("\ufeff")
+    text = text[1:] if bom else text
+    if path.endswith(".ipynb"):
+        try:
+            notebook = json.loads(text)
+        except ValueError as error:
+            return Outcome(path, FAILED, error=f"{path}: not a notebook: {error}")
+        source, indexes, magics = _notebook_source(notebook)
+        result = migrate_source(source, path, rules)
+        if result.status == CHANGED:
+            notebook = _notebook_rewrite(notebook, result.new_source, indexes, magics)
+            if notebook is None:
+                return Outcome(path, FAILED, result.findings, f"{path}: a rewrite crossed a cell boundary; notebook left as it is")
+            indent = 1 if text.startswith("{\n ") and not text.startswith("{\n  ") else 2
+            new_text = json.dumps(notebook, indent=indent, ensure_ascii=False) + ("\n" if text.endswith("\n") else "")
+            result = FileResult(path, CHANGED, text, new_text, _notebook_lines(result.findings, source))
+        else:
+            result = FileResult(path, result.status, text, text, _notebook_lines(result.findings, source), result.error)
+    else:
+        result = migrate_source(text, path, rules)
+    if result.status != CHANGED:
+        return Outcome(path, result.status, result.findings, result.error)
+    diff = ""
+    if options.mode == "diff":
+        diff = "".join(difflib.unified_diff(
+            result.source.splitlines(keepends=True), result.new_source.splitlines(keepends=True),
+            fromfile=path, tofile=path))
+    elif options.mode == "write":
+        write_atomic(path, (("\ufeff" if bom else "") + result.new_source).encode("utf-8"))
+    return Outcome(path, CHANGED, result.findings, None, diff)
+
+
+def _notebook_lines(findings, source: str):
+    """Findings in a notebook point at 'cell N, line L' inside the file's code cells."""
+    if not findings:
+        return findings
+    starts = [m.start() for m in re.finditer(r"^# tf1init-cell \d+\n", source, flags=re.M)]
+    line_of = [source.count("\n", 0, s) + 1 for s in starts]
+    result = []
+    for f in findings:
+        cell = max((i for i, line in enumerate(line_of) if line <= f.line), default=0)
+        result.append(Finding(f.path, f.line - line_of[cell], f.col, f.rule, f.kind, f"(cell {cell + 1}) {f.message}"))
+    return tuple(result)
+
+
+def write_atomic(path: str, data: bytes) -> None:
+    """Write to a temporary file in the same folder, then rename over the original: a reader (or
+    an interrupted run) sees the old file or the new one, never a partial one."""
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, temp = tempfile.mkstemp(prefix=".tf1init-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, os.stat(path).st_mode & 0o7777)
+        os.replace(temp, path)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
+
+
+# ---- many files -------------------------------------------------------------------------
+def _worker(args) -> List[Outcome]:
+    paths, options = args
+    from ._registry import select
+
+    rules = select(options.select, options.ignore)
+    return [migrate_file(path, options, rules) for path in paths]
+
+
+def run_many(paths: Sequence[str], options: Options, jobs: int = 1, progress=None) -> Iterator[Outcome]:
+    """Outcomes for every file, in the order given (unchanged files that the prefilter rejects
+    never reach the engine)."""
+    from ._registry import select
+
+    rules = None
+    pending: List[str] = []
+    for path in paths:
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError as error:
+            yield Outcome(path, FAILED, error=f"{path}: cannot read: {error}")
+            continue
+        if candidate(data):
+            pending.append(path)
+        else:
+            yield Outcome(path, UNCHANGED)
+        if progress:
+            progress(0)
+    if not pending:
+        return
+    if jobs <= 1 or len(pending) < 4:
+        rules = select(options.select, options.ignore)
+        for path in pending:
+            outcome = migrate_file(path, options, rules)
+            if progress:
+                progress(1)
+            yield outcome
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = max(1, min(16, len(pending) // (jobs * 4)))
+    chunks = [(pending[i:i + size], options) for i in range(0, len(pending), size)]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for outcomes in pool.map(_worker, chunks):
+            for outcome in outcomes:
+                if progress:
+                    progress(1)
+                yield outcome

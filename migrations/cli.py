@@ -1,0 +1,125 @@
+"""``tf1init migrate PATH...``: rewrite TF1 initialization code to TF2.
+
+Imports nothing heavy at start-up (no TensorFlow, and LibCST only when a file needs it), so
+``tf1init migrate --help`` and a ``--check`` over a migrated tree are fast.
+"""
+import argparse
+import os
+import sys
+import time
+
+from ._model import CHANGED, FAILED, FIXED, MANUAL, WARNING
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Rewrite TF1 initialization code (.py files and notebooks) to TF2: eager tf.Variable, "
+        "tf.random.*, tf.keras.initializers.*. What cannot be converted is left as it is and reported."
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="files and directories (.py and .ipynb)")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--diff", dest="mode", action="store_const", const="diff",
+                      help="print a unified diff of what would change (the default)")
+    mode.add_argument("--write", dest="mode", action="store_const", const="write",
+                      help="rewrite the files in place (atomically); exit 1 if any changed")
+    mode.add_argument("--check", dest="mode", action="store_const", const="check",
+                      help="change nothing; exit 1 if any file would change (pre-commit, CI)")
+    parser.set_defaults(mode="diff")
+    parser.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
+                        help="worker processes (default: the number of CPUs)")
+    parser.add_argument("--select", default="", metavar="CODES", help="comma-separated rule codes (prefixes) to run")
+    parser.add_argument("--ignore", default="", metavar="CODES", help="comma-separated rule codes (prefixes) to skip")
+    parser.add_argument("--report", metavar="FILE.json",
+                        help="write every change and every construct left for a person as JSON")
+    parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar, no per-finding lines")
+
+
+def _codes(text: str):
+    return tuple(code.strip() for code in text.split(",") if code.strip())
+
+
+class _Progress:
+    def __init__(self, total: int, enabled: bool):
+        self.total, self.done, self.enabled, self.last = total, 0, enabled, 0.0
+
+    def step(self) -> None:
+        self.done += 1
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self.last > 0.1 or self.done == self.total:
+            self.last = now
+            width = 30
+            filled = width * self.done // max(self.total, 1)
+            sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} files")
+            if self.done == self.total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def run(args) -> int:
+    from ._files import Options, discover, run_many
+    from ._registry import select
+
+    try:
+        select(_codes(args.select), _codes(args.ignore))
+    except ValueError as error:
+        print(f"tf1init migrate: {error}", file=sys.stderr)
+        return 2
+    files, missing = discover(args.paths)
+    for path in missing:
+        print(f"tf1init migrate: {path}: no such file or directory", file=sys.stderr)
+    options = Options(args.mode, _codes(args.select), _codes(args.ignore))
+    jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
+    progress = _Progress(len(files), len(files) >= 50 and not args.quiet and sys.stderr.isatty())
+    started = time.perf_counter()
+    counts = {"changed": 0, "unchanged": 0, "failed": 0}
+    kinds = {FIXED: 0, WARNING: 0, MANUAL: 0}
+    outcomes = []
+    out = sys.stdout
+    for outcome in run_many(files, options, jobs):
+        progress.step()
+        counts[outcome.status] += 1
+        for finding in outcome.findings:
+            kinds[finding.kind] += 1
+        if args.report:
+            outcomes.append(outcome)
+        if outcome.status == FAILED:
+            print(f"error: {outcome.error}", file=sys.stderr)
+        if outcome.diff:
+            out.write(outcome.diff)
+        elif outcome.status == CHANGED and args.mode == "check":
+            print(f"would migrate {outcome.path}", file=sys.stderr)
+        if not args.quiet:
+            for finding in outcome.findings:
+                if finding.kind != FIXED:
+                    print(str(finding), file=sys.stderr)
+    elapsed = time.perf_counter() - started
+    verb = {"diff": "would change", "check": "would change", "write": "changed"}[args.mode]
+    print(
+        f"tf1init migrate: {len(files)} files, {counts['changed']} {verb}, {counts['failed']} failed; "
+        f"{kinds[FIXED]} fixes, {kinds[WARNING]} warnings, {kinds[MANUAL]} left for a person "
+        f"({elapsed:.2f} s, {jobs} job{'s' if jobs != 1 else ''})",
+        file=sys.stderr,
+    )
+    if args.report:
+        _write_report(args.report, outcomes, counts, kinds)
+    if missing:
+        return 2
+    return 1 if counts["changed"] and args.mode in ("check", "write") else 0
+
+
+def _write_report(path: str, outcomes, counts, kinds) -> None:
+    import json
+
+    report = {
+        "summary": {**counts, "fixes": kinds[FIXED], "warnings": kinds[WARNING], "manual": kinds[MANUAL]},
+        "files": [
+            {"file": o.path, "status": o.status, **({"error": o.error} if o.error else {})}
+            for o in outcomes if o.status != "unchanged" or o.findings
+        ],
+        "findings": [f.as_dict() for o in outcomes for f in o.findings],
+    }
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(report, handle, indent=2)
+        handle.write("\n")

@@ -1,0 +1,103 @@
+"""TFI105: ``w.initialized_value()`` to an eager read of ``w``'s value."""
+import ast
+
+import libcst as cst
+
+from .._engine import Context
+from .._facts import facts, method_call
+from .._model import FIXED, MANUAL, WARNING, Example, Rule
+
+CODE = "TFI105"
+
+
+def _calls(ctx: Context):
+    return [node for node in ast.walk(ctx.tree) if method_call(node, None, "initialized_value")
+            and not node.args and not node.keywords]
+
+
+def after_mode(ctx: Context) -> bool:
+    if "initialized_value" not in ctx.source:
+        return False
+    calls = _calls(ctx)
+    if not ctx.eager:
+        for node in calls:
+            ctx.report(node, CODE, MANUAL, f"initialized_value() left as it is: the file stays graph-mode "
+                                           f"({ctx.graph_reason}); on TF 2.x it raises NotImplementedError for "
+                                           "resource variables (use tf1init's runtime replacement)")
+        return False
+    return bool(calls)
+
+
+def on_call(ctx: Context, original: cst.Call, updated: cst.Call):
+    func = updated.func
+    if not (ctx.eager and isinstance(func, cst.Attribute) and func.attr.value == "initialized_value"
+            and not updated.args):
+        return updated
+    source = func.value
+    if isinstance(source, cst.Name) and facts(ctx).assigned.get(source.value, 0) > 1:
+        ctx.report(original, CODE, WARNING,
+                   f"`{source.value}` is assigned in this file: if that happens before this line, "
+                   "read_value() gives the new value, not the initial one")
+    else:
+        ctx.report(original, CODE, FIXED, "initialized_value() -> read_value(): in eager code a new "
+                                          "variable holds its initial value")
+    return updated.with_changes(func=func.with_changes(attr=cst.Name("read_value")))
+
+
+RULE = Rule(
+    code=CODE,
+    name="initialized-value",
+    summary="tf.Variable(w.initialized_value() * 2) becomes tf.Variable(w.read_value() * 2)",
+    why=(
+        "`initialized_value()` made a TF1 initializer wait for another variable's initializer. On TF 2.x "
+        "it raises NotImplementedError for resource variables, and eager variables are initialized when "
+        "created, so reading `w` gives its initial value as long as nothing assigned it first: the rule "
+        "writes `w.read_value()` and warns when `w` is assigned anywhere in the file. In files that stay "
+        "graph-mode it is reported (tf1init's runtime has a working replacement)."
+    ),
+    fix_safety="safe: unless the source variable is assigned before the read (then a warning says so)",
+    examples=(
+        Example(
+            "derived-variable",
+            before=(
+                "import tensorflow as tf\n"
+                "w = tf.Variable(tf.ones([3]), name=\"w\")\n"
+                "w2 = tf.Variable(w.initialized_value() * 2, name=\"w2\")\n"
+            ),
+            after=(
+                "import tensorflow as tf\n"
+                "w = tf.Variable(tf.ones([3]), name=\"w\")\n"
+                "w2 = tf.Variable(w.read_value() * 2, name=\"w2\")\n"
+            ),
+            findings=("3:18 fixed: initialized_value() -> read_value()",),
+        ),
+        Example(
+            "assigned-before-warns",
+            before=(
+                "import tensorflow as tf\n"
+                "w = tf.Variable(tf.ones([3]))\n"
+                "w.assign([5.0, 5.0, 5.0])\n"
+                "w2 = tf.Variable(w.initialized_value())\n"
+            ),
+            after=(
+                "import tensorflow as tf\n"
+                "w = tf.Variable(tf.ones([3]))\n"
+                "w.assign([5.0, 5.0, 5.0])\n"
+                "w2 = tf.Variable(w.read_value())\n"
+            ),
+            findings=("4:18 warning: `w` is assigned in this file",),
+        ),
+        Example(
+            "graph-mode-reported",
+            before=(
+                "import tensorflow as tf\n"
+                "x = tf.placeholder(tf.float32)\n"
+                "w = tf.Variable(tf.ones([3]))\n"
+                "w2 = tf.Variable(w.initialized_value())\n"
+            ),
+            findings=("4:18 manual: initialized_value() left as it is: the file stays graph-mode (tf.placeholder at 2:5)",),
+        ),
+    ),
+    after_mode=after_mode,
+    on_call=on_call,
+)

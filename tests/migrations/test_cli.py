@@ -1,0 +1,151 @@
+"""`tf1init migrate` on real files in temporary folders: modes, notebooks, reports, safety."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tf1init.cli import main
+from tf1init.migrations import _files
+
+TF1 = (
+    "import tensorflow as tf\n"
+    "\n"
+    "w = tf.Variable(tf.random_normal([2, 2]), name=\"w\")  # weights\n"
+    "with tf.Session() as sess:\n"
+    "    sess.run(tf.global_variables_initializer())\n"
+    "    print(sess.run(w))\n"
+)
+TF2 = (
+    "import tensorflow as tf\n"
+    "\n"
+    "w = tf.Variable(tf.random.normal([2, 2]), name=\"w\")  # weights\n"
+    "print(w.numpy())\n"
+)
+GRAPH = "import tensorflow as tf\nx = tf.placeholder(tf.float32)\nk = tf.zeros_initializer()\n"
+PY2 = "import tensorflow as tf\nprint 'hello'\nw = tf.random_normal([1])\n"
+
+
+@pytest.fixture
+def tree(tmp_path):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "model.py").write_text(TF1)
+    (tmp_path / "pkg" / "graph.py").write_text(GRAPH)
+    (tmp_path / "pkg" / "old.py").write_text(PY2)
+    (tmp_path / "plain.py").write_text("x = 1\n")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "hook.py").write_text(TF1)
+    return tmp_path
+
+
+def test_diff_is_the_default_and_changes_nothing(tree, capsys):
+    assert main(["migrate", "-q", "--jobs", "1", str(tree)]) == 0
+    out, err = capsys.readouterr()
+    assert "-    sess.run(tf.global_variables_initializer())" in out and "+print(w.numpy())" in out
+    assert (tree / "pkg" / "model.py").read_text() == TF1
+    assert "4 files, 1 would change, 1 failed" in err
+    assert "old.py:2:" in err and "does not parse" in err
+
+
+def test_write_then_check_is_clean(tree, capsys):
+    before = (tree / "pkg" / "old.py").read_bytes()
+    assert main(["migrate", "--write", "-q", str(tree)]) == 1  # pre-commit: changed files fail
+    assert (tree / "pkg" / "model.py").read_text() == TF2
+    assert (tree / "pkg" / "graph.py").read_text() == GRAPH
+    assert (tree / "pkg" / "old.py").read_bytes() == before  # byte-identical
+    assert (tree / ".git" / "hook.py").read_text() == TF1  # hidden folders skipped
+    assert main(["migrate", "--check", "-q", str(tree)]) == 0
+    assert main(["migrate", "--write", "-q", str(tree)]) == 0  # idempotent on disk
+
+
+def test_check_fails_when_something_would_change(tree, capsys):
+    assert main(["migrate", "--check", "-q", str(tree / "pkg" / "model.py")]) == 1
+    assert "would migrate" in capsys.readouterr().err
+    assert (tree / "pkg" / "model.py").read_text() == TF1
+
+
+def test_report_lists_changes_and_what_is_left(tree, capsys):
+    report = tree / "report.json"
+    main(["migrate", "-q", "--report", str(report), str(tree)])
+    data = json.loads(report.read_text())
+    assert data["summary"]["changed"] == 1 and data["summary"]["failed"] == 1
+    rules = {(f["rule"], f["kind"]) for f in data["findings"]}
+    assert ("TFI104", "fixed") in rules and ("TFI101", "fixed") in rules and ("TFI102", "manual") in rules
+    left = [f for f in data["findings"] if f["kind"] == "manual"][0]
+    assert left["file"].endswith("graph.py") and (left["line"], left["column"]) == (3, 5)
+    assert "graph-mode" in left["message"]
+    assert any(f["status"] == "failed" and "does not parse" in f["error"] for f in data["files"])
+
+
+def test_select_and_ignore(tree, capsys):
+    path = str(tree / "pkg" / "model.py")
+    main(["migrate", "-q", "--select", "TFI101", path])
+    out = capsys.readouterr().out
+    assert "+w = tf.Variable(tf.random.normal" in out and "print(w.numpy())" not in out
+    main(["migrate", "-q", "--ignore", "TFI101,TFI104", path])
+    assert capsys.readouterr().out == ""
+    assert main(["migrate", "--select", "NOPE", path]) == 2
+
+
+def test_parallel_jobs_give_the_same_diff(tmp_path, capsys):
+    for i in range(12):
+        (tmp_path / f"m{i:02d}.py").write_text(TF1.replace("w =", f"w{i} =").replace("(w)", f"(w{i})"))
+    main(["migrate", "-q", "--jobs", "1", str(tmp_path)])
+    one = capsys.readouterr().out
+    main(["migrate", "-q", "--jobs", "2", str(tmp_path)])
+    assert capsys.readouterr().out == one and one.count("+++ ") == 12
+
+
+def test_notebook_code_cells_migrate_outputs_kept(tmp_path, capsys):
+    notebook = {
+        "cells": [
+            {"cell_type": "markdown", "metadata": {}, "source": ["# tf.random_normal in prose stays\n"]},
+            {"cell_type": "code", "execution_count": 1, "metadata": {}, "outputs": [],
+             "source": ["%matplotlib inline\n", "import tensorflow as tf"]},
+            {"cell_type": "code", "execution_count": 2, "metadata": {},
+             "outputs": [{"output_type": "stream", "name": "stdout", "text": ["[1.0]\n"]}],
+             "source": ["x = tf.random_uniform([1])\n", "print(x)"]},
+        ],
+        "metadata": {}, "nbformat": 4, "nbformat_minor": 5,
+    }
+    path = tmp_path / "nb.ipynb"
+    path.write_text(json.dumps(notebook, indent=1) + "\n")
+    assert main(["migrate", "--write", "-q", str(path)]) == 1
+    new = json.loads(path.read_text())
+    assert new["cells"][2]["source"] == ["x = tf.random.uniform([1])\n", "print(x)"]
+    assert new["cells"][1]["source"] == notebook["cells"][1]["source"]
+    assert new["cells"][2]["outputs"] == notebook["cells"][2]["outputs"]
+    assert new["cells"][0] == notebook["cells"][0]
+    assert main(["migrate", "--check", "-q", str(path)]) == 0
+
+
+def test_interrupted_write_leaves_the_original(tree, monkeypatch):
+    path = tree / "pkg" / "model.py"
+
+    def crash(src, dst):
+        raise KeyboardInterrupt  # between the temporary file and the rename
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(KeyboardInterrupt):
+        _files.migrate_file(str(path), _files.Options("write"))
+    assert path.read_text() == TF1
+    assert [p.name for p in path.parent.iterdir() if p.name.startswith(".tf1init-")] == []
+
+
+def test_write_keeps_permissions_and_bom(tmp_path):
+    path = tmp_path / "s.py"
+    path.write_bytes(b"\xef\xbb\xbf" + TF1.encode())
+    path.chmod(0o750)
+    _files.migrate_file(str(path), _files.Options("write"))
+    assert path.read_bytes() == b"\xef\xbb\xbf" + TF2.encode()
+    assert path.stat().st_mode & 0o777 == 0o750
+
+
+def test_migrate_help_does_not_import_tensorflow_or_libcst():
+    code = ("import sys, contextlib, io\nfrom tf1init.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            "    try:\n        main(['migrate', '--help'])\n    except SystemExit:\n        pass\n"
+            "print('tensorflow' in sys.modules, 'libcst' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd="/")
+    assert out.stdout.split() == ["False", "False"]
