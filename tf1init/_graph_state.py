@@ -13,7 +13,6 @@ class GraphState:
     """Ops and analysis tf1init has built for one graph."""
 
     def __init__(self):
-        self.lock = threading.Lock()
         # variable name -> names of the variables its initial value reads
         self.reads: Dict[str, frozenset] = {}
         # variable name -> the stateful random ops that make its initial value

@@ -42,7 +42,6 @@ def initialize_all(session, *, seed: Optional[int] = None) -> Tuple[str, ...]:
         >>> session.run(w).tolist()
         [1.0, 1.0]
     """
-    check_session(session)
     return run_initializers(session, select_variables(session.graph), seed=seed)
 
 
@@ -54,7 +53,6 @@ def initialize(session, selection, *, seed: Optional[int] = None) -> Tuple[str, 
     compiled regex matched from the start of each name. A name or scope that matches nothing
     raises :class:`tf1init.SelectionError` listing the closest names.
     """
-    check_session(session)
     return run_initializers(session, select_variables(session.graph, selection), seed=seed)
 
 
@@ -63,7 +61,6 @@ def initialize_uninitialized(session, selection=None, *, seed: Optional[int] = N
 
     This is the call after a partial restore: restored variables are never touched.
     """
-    check_session(session)
     todo = uninitialized_variables(session, selection)
     return run_initializers(session, todo, seed=seed)
 

@@ -158,13 +158,11 @@ def _translate_initializer(spelling: Spelling, args: Mapping[str, Value]) -> Ker
     elif impl == "v1.VarianceScaling":
         mode = _literal(args, "mode", "the mode", spelling)
         dist = _literal(args, "distribution", "the distribution", spelling)
-        if mode not in ("fan_in", "fan_out", "fan_avg"):
-            raise Untranslatable(f"{spelling.name}: mode={mode!r} is not one of 'fan_in', "
-                                 "'fan_out', 'fan_avg' (TF1 raises on it too)")
+        _check_choice(spelling, "mode", mode, ("fan_in", "fan_out", "fan_avg"),
+                      "TF1 raises on it too")
         dist = str(dist).lower()
-        if dist not in ("normal", "truncated_normal", "untruncated_normal", "uniform"):
-            raise Untranslatable(f"{spelling.name}: distribution={dist!r} is not one of 'normal', "
-                                 "'truncated_normal', 'untruncated_normal', 'uniform'")
+        _check_choice(spelling, "distribution", dist,
+                      ("normal", "truncated_normal", "untruncated_normal", "uniform"))
         scale = get("scale")
         _check_positive(spelling, "scale", scale)
         put("scale", scale)
@@ -197,9 +195,8 @@ def _translate_initializer(spelling: Spelling, args: Mapping[str, Value]) -> Ker
     elif impl == "contrib.variance_scaling":
         uniform = _literal(args, "uniform", "uniform=True/False", spelling)
         mode = _literal(args, "mode", "the mode", spelling)
-        if mode not in ("FAN_IN", "FAN_OUT", "FAN_AVG"):
-            raise Untranslatable(f"{spelling.name}: mode={mode!r} is not one of 'FAN_IN', "
-                                 "'FAN_OUT', 'FAN_AVG' (contrib raises TypeError on it)")
+        _check_choice(spelling, "mode", mode, ("FAN_IN", "FAN_OUT", "FAN_AVG"),
+                      "contrib raises TypeError on it")
         factor = get("factor")
         _check_positive(spelling, "factor", factor)
         if uniform:
@@ -234,3 +231,11 @@ def _check_positive(spelling: Spelling, key: str, value: Value) -> None:
             or value <= 0:
         raise Untranslatable(f"{spelling.name}: {key}={value!r} must be a positive number "
                              "(Keras 3 VarianceScaling requires scale > 0)")
+
+
+def _check_choice(spelling, param, value, allowed, why=""):
+    """Raise Untranslatable unless ``value`` is one of ``allowed`` (quoted in the message)."""
+    if value not in allowed:
+        choices = ", ".join(repr(a) for a in allowed)
+        raise Untranslatable(f"{spelling.name}: {param}={value!r} is not one of {choices}"
+                             + (f" ({why})" if why else ""))
