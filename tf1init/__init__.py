@@ -51,6 +51,19 @@ _LAZY: Dict[str, str] = {
     "Rule": "tf1init.catalogue.dispatch",
     "apply_rules": "tf1init.catalogue.dispatch",
     "apply_preset": "tf1init.catalogue.presets",
+    # weight statistics, plots, training monitors and the initialization doctor (issue 6)
+    "weight_stats": "tf1init.stats",
+    "weight_values": "tf1init.stats",
+    "WeightReport": "tf1init.stats",
+    "VariableStats": "tf1init.stats",
+    "plot_histograms": "tf1init.plots",
+    "plot_history": "tf1init.plots",
+    "StatsHistory": "tf1init.monitor",
+    "WeightStatsCallback": "tf1init.monitor",
+    "WeightStatsHook": "tf1init.monitor",
+    "diagnose": "tf1init.doctor",
+    "Diagnosis": "tf1init.doctor",
+    "DoctorInputError": "tf1init.errors",
 }
 
 __all__ = sorted(_LAZY) + ["__version__"]

@@ -70,3 +70,10 @@ class UnsupportedDtypeError(Tf1initError, TypeError):
 
 class UnknownActivationError(Tf1initError, ValueError):
     """An activation the recommendation table does not know (the message lists the closest)."""
+
+
+# --- weight statistics and the initialization doctor (tf1init.stats, tf1init.doctor) ---
+
+
+class DoctorInputError(Tf1initError, ValueError):
+    """The doctor cannot read what it was given; the message says what it expected instead."""
