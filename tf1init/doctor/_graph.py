@@ -78,7 +78,9 @@ def _activation(op) -> Tuple[str, Optional[float], bool]:
                     continue
                 seen.add(consumer.name)
                 if consumer.type in _ACTIVATIONS:
-                    slope = float(consumer.get_attr("alpha")) if consumer.type == "LeakyRelu" else None
+                    slope = None
+                    if consumer.type == "LeakyRelu":  # a float32 attribute: 0.1 reads 0.10000000149
+                        slope = float(f"{consumer.get_attr('alpha'):.7g}")
                     return _ACTIVATIONS[consumer.type], slope, normalized
                 if consumer.type in _NORMS:
                     normalized = True

@@ -149,6 +149,10 @@ def load(target: str) -> Tuple[str, object]:
         return KERAS, load_keras_file(text)
     if ":" in os.path.basename(text) or (":" in text and not os.path.exists(text)):
         return load_entry_point(text)
+    if os.path.isdir(text):
+        inside = sorted(n for n in os.listdir(text) if n.endswith((".meta", ".keras", ".h5")))
+        hint = f" (it holds {', '.join(inside[:3])}: pass one of them)" if inside else ""
+        raise _fail(text, f"is a folder, not a file{hint}")
     if os.path.exists(text):
         raise _fail(text, "unknown kind of file (by its extension)")
     raise _fail(text, "no such file, and not an entry point (no ':function')")
