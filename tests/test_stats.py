@@ -165,3 +165,38 @@ def test_bad_source_and_unknown_name():
 def test_docstring_examples():
     result = doctest.testmod(stats, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_stats_command(tf, v1, tmp_path, capsys):
+    from tf1init.cli import main
+
+    graph = tf.Graph()
+    with graph.as_default():
+        v1.Variable(KERNEL, name="layer/w")
+        v1.Variable(np.zeros(4, np.float32), name="layer/b")
+        v1.Variable(v1.random_uniform([50, 40], -0.5, 0.5), name="other/w")
+        saver = v1.train.Saver()
+        v1.train.export_meta_graph(str(tmp_path / "graph.meta"))
+    with v1.Session(graph=graph) as session:
+        session.run(v1.global_variables_initializer())
+        saver.save(session, str(tmp_path / "model.ckpt"))
+
+    assert main(["stats", str(tmp_path), "--json", "--select", "layer"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [v["name"] for v in data["variables"]] == ["layer/b", "layer/w"]  # checkpoint order
+    assert data["variables"][1]["std"] == pytest.approx(float(KERNEL.astype(np.float64).std()))
+
+    png = tmp_path / "hist.png"
+    assert main(["stats", str(tmp_path / "graph.meta"), "--select", ".*/w", "--regex",
+                 "--histograms", str(png)]) == 0
+    out, err = capsys.readouterr()
+    table = out.splitlines()
+    assert [line.split()[0] for line in table] == ["variable", "layer/w", "other/w"]
+    other = table[2].split()  # initial values of a uniform [-0.5, 0.5): drawn in a fresh session
+    assert -0.5 <= float(other[7]) < -0.45 and 0.45 < float(other[8]) < 0.5
+    assert f"wrote {png} (2 panels)" in err and png.read_bytes()[:4] == b"\x89PNG"
+
+    assert main(["stats", str(tmp_path / "nothing.meta")]) == 2
+    assert "nothing.meta: no such file" in capsys.readouterr().err
+    assert main(["stats", str(tmp_path), "--select", "lyer"]) == 2
+    assert "no variable is in the scope 'lyer'; closest: ['layer/w', 'layer/b']" in capsys.readouterr().err

@@ -140,9 +140,9 @@ class Diagnosis:
         if self.findings:
             lines.append("")
             lines += [str(f) for f in self.findings]
-        else:
-            lines += ["", "no findings: every layer keeps the signal variance within [0.5, 2] and "
-                          "suits its activation"]
+        elif self.layers:
+            lines += ["", "no findings: every chain of layers keeps the signal variance within "
+                          "[0.5, 2] and every initializer suits its activation"]
         return "\n".join(lines)
 
     def to_dict(self) -> dict:
