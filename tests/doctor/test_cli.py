@@ -136,3 +136,21 @@ def test_docstring_examples():
     for name in ("tf1init.doctor", "tf1init.doctor.rules"):
         result = doctest.testmod(importlib.import_module(name))
         assert result.attempted > 0 and result.failed == 0, name
+
+
+def test_help_does_not_import_tensorflow():
+    import subprocess
+    import sys
+
+    code = ("import sys, contextlib, io\n"
+            "from tf1init.cli import main\n"
+            "for command in ('doctor', 'stats'):\n"
+            "    with contextlib.redirect_stdout(io.StringIO()):\n"
+            "        try:\n"
+            "            main([command, '--help'])\n"
+            "        except SystemExit:\n"
+            "            pass\n"
+            "print('tensorflow' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd="/").stdout.strip()
+    assert out == "False"

@@ -18,10 +18,10 @@ initializers that do not suit their activation, each with what to use instead.
     >>> print(diagnosis.findings[1].instead[0])
     relu layers: tf.keras.initializers.HeNormal() (Keras) / tf.compat.v1.initializers.he_normal() (TF1)
 """
+from dataclasses import replace
 from typing import Dict, List, Optional
 
 from tf1init.doctor._gains import activation_scale
-from tf1init.doctor._load import GRAPH, resolve
 from tf1init.doctor._model import Diagnosis, Finding, Layer
 from tf1init.doctor.rules import RULES, find_problems
 
@@ -30,7 +30,6 @@ __all__ = ["Diagnosis", "Finding", "Layer", "RULES", "diagnose"]
 
 def _with_gains(layers: List[Layer], notes: List[str]) -> List[Layer]:
     """Fill in each layer's gain and the product of gains along its chain of parents."""
-    by_kernel = {layer.kernel: layer for layer in layers}
     products: Dict[str, Optional[float]] = {}
     gains: Dict[str, Optional[float]] = {}
     for layer in layers:
@@ -40,25 +39,18 @@ def _with_gains(layers: List[Layer], notes: List[str]) -> List[Layer]:
         known = layer.variance is not None and layer.constant is None
         gains[layer.kernel] = layer.fan_in * layer.variance / scale if known else None
 
-    def product(kernel: str, visiting=()) -> Optional[float]:
-        if kernel in products:
-            return products[kernel]
-        layer = by_kernel[kernel]
-        parent = layer.parent if layer.parent in by_kernel and layer.parent not in visiting else None
-        upstream = product(parent, visiting + (kernel,)) if parent else None
-        gain = gains[kernel]
+    for layer in layers:  # forward order: a parent comes before the layers it feeds
+        upstream = products.get(layer.parent) if layer.parent else None
+        gain = gains[layer.kernel]
         if layer.normalized:
-            value = 1.0  # a normalization after the layer restores unit variance
+            value: Optional[float] = 1.0  # a normalization after the layer restores unit variance
         elif gain is None:
             value = upstream
         else:
             value = gain * (1.0 if upstream is None else upstream)
-        products[kernel] = value
-        return value
-
-    from dataclasses import replace
-
-    return [replace(layer, gain=gains[layer.kernel], product=product(layer.kernel)) for layer in layers]
+        products[layer.kernel] = value
+    return [replace(layer, gain=gains[layer.kernel], product=products[layer.kernel])
+            for layer in layers]
 
 
 def diagnose(target) -> Diagnosis:
@@ -69,6 +61,8 @@ def diagnose(target) -> Diagnosis:
     ``file.py:function``. Unreadable input raises :class:`tf1init.DoctorInputError` saying what
     was expected.
     """
+    from tf1init.doctor._load import GRAPH, resolve  # TensorFlow: only when diagnosing
+
     kind, value, source = resolve(target)
     if kind == GRAPH:
         from tf1init.doctor._graph import graph_layers

@@ -12,6 +12,7 @@ from typing import Tuple
 
 from tf1init.catalogue import SPELLINGS, recommend, translate
 from tf1init.catalogue._translate import KerasCall
+from tf1init.doctor._model import FROM_INITIALIZER
 from tf1init.errors import Tf1initError, UnknownActivationError
 
 # The variance each named law gives a kernel, from its fans.
@@ -108,6 +109,5 @@ def describe_law_names(names: Tuple[str, ...]) -> str:
 
 
 def tolerance_for(source: str) -> float:
-    from tf1init.doctor._model import FROM_INITIALIZER
-
+    """How close a variance must be to a named law: exact laws tightly, samples loosely."""
     return EXACT_TOLERANCE if source == FROM_INITIALIZER else SAMPLE_TOLERANCE

@@ -46,7 +46,7 @@ def _layer_uses(variable, order: Dict[str, int]) -> List[Tuple[object, int]]:
                     continue
                 seen.add(consumer.name)
                 if consumer.type in _OP_TO_LAYER:
-                    index = [i for i, t in enumerate(consumer.inputs) if t is out][0]
+                    index = [i for i, t in enumerate(consumer.inputs) if t.name == out.name][0]
                     if consumer.type.startswith(("MatMul", "BatchMatMul")) or index == _CONV_FILTER_INPUT:
                         uses.append((consumer, index))
                 elif consumer.type in _READS:
