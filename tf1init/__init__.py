@@ -51,6 +51,14 @@ _LAZY: Dict[str, str] = {
     "Rule": "tf1init.catalogue.dispatch",
     "apply_rules": "tf1init.catalogue.dispatch",
     "apply_preset": "tf1init.catalogue.presets",
+    # checkpoints: restore instead of initialize (tf1init.checkpoints)
+    "CheckpointError": "tf1init.errors",
+    "CheckpointNotFoundError": "tf1init.errors",
+    "CorruptCheckpointError": "tf1init.errors",
+    "CheckpointMismatchError": "tf1init.errors",
+    "MappingError": "tf1init.errors",
+    "resolve_checkpoint": "tf1init.checkpoints.reader",
+    "checkpoint_entries": "tf1init.checkpoints.reader",
 }
 
 __all__ = sorted(_LAZY) + ["__version__"]
