@@ -59,6 +59,9 @@ _LAZY: Dict[str, str] = {
     "MappingError": "tf1init.errors",
     "resolve_checkpoint": "tf1init.checkpoints.reader",
     "checkpoint_entries": "tf1init.checkpoints.reader",
+    # checkpoints: atomic saving, inspection, TF1 -> TF2 conversion (tf1init.checkpoints, ckpt)
+    "AtomicSaver": "tf1init.checkpoints.saving",
+    "save_checkpoint": "tf1init.checkpoints.saving",
 }
 
 __all__ = sorted(_LAZY) + ["__version__"]
