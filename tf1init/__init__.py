@@ -62,6 +62,7 @@ _LAZY: Dict[str, str] = {
     # checkpoints: atomic saving, inspection, TF1 -> TF2 conversion (tf1init.checkpoints, ckpt)
     "AtomicSaver": "tf1init.checkpoints.saving",
     "save_checkpoint": "tf1init.checkpoints.saving",
+    "diff_checkpoints": "tf1init.checkpoints.compare",
 }
 
 __all__ = sorted(_LAZY) + ["__version__"]
