@@ -63,6 +63,9 @@ _LAZY: Dict[str, str] = {
     "AtomicSaver": "tf1init.checkpoints.saving",
     "save_checkpoint": "tf1init.checkpoints.saving",
     "diff_checkpoints": "tf1init.checkpoints.compare",
+    "load_into": "tf1init.checkpoints.convert",
+    "convert_to_object_checkpoint": "tf1init.checkpoints.convert",
+    "LoadReport": "tf1init.checkpoints.convert",
 }
 
 __all__ = sorted(_LAZY) + ["__version__"]

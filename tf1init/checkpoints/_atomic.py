@@ -206,13 +206,7 @@ def commit(staged_prefix: str, final_prefix: str, *, max_to_keep: Optional[int] 
     ``final_prefix``. At every instant the state file names a complete checkpoint.
     """
     directory = os.path.dirname(final_prefix) or "."
-    staged = checkpoint_files(staged_prefix)
-    if not exists(staged_prefix):
-        raise FileNotFoundError(f"{staged_prefix}.index: the staged checkpoint is incomplete")
-    if durable:
-        for path in staged:
-            fsync_path(path)
-        fsync_path(os.path.dirname(staged_prefix), directory=True)
+    staged = _flushed(staged_prefix, durable)
 
     latest, listed = read_state(directory, latest_filename)
     same = os.path.abspath(final_prefix)
@@ -232,16 +226,7 @@ def commit(staged_prefix: str, final_prefix: str, *, max_to_keep: Optional[int] 
         if latest and os.path.abspath(latest) == same:
             write_state(directory, backup, [*listed, backup], latest_filename, durable)
 
-    new_names = set()
-    for path in staged:  # data and meta first, the index last: the index is what makes it exist
-        name = os.path.basename(path)
-        new_names.add(name)
-        os.replace(path, os.path.join(directory, name))
-    for path in previous:
-        if os.path.basename(path) not in new_names:  # shards of an old layout
-            os.unlink(path)
-    if durable:
-        fsync_path(directory, directory=True)
+    _move(staged, directory, previous, durable)
 
     kept = [*listed, final_prefix]
     evicted = kept[:-max_to_keep] if max_to_keep else []
@@ -253,3 +238,43 @@ def commit(staged_prefix: str, final_prefix: str, *, max_to_keep: Optional[int] 
     if backup_folder:
         shutil.rmtree(backup_folder, ignore_errors=True)
     return final_prefix
+
+
+def place(staged_prefix: str, final_prefix: str, *, durable: bool = True) -> str:
+    """Move a complete staged checkpoint to ``final_prefix`` without touching any state file.
+
+    An existing checkpoint there loses its ``.index`` first, so a kill midway leaves either no
+    checkpoint at ``final_prefix`` or the new one, never old data under a new index.
+    """
+    directory = os.path.dirname(final_prefix) or "."
+    staged = _flushed(staged_prefix, durable)
+    previous = checkpoint_files(final_prefix)
+    if exists(final_prefix):
+        os.unlink(final_prefix + ".index")
+    previous = [path for path in previous if not path.endswith(".index")]
+    _move(staged, directory, previous, durable)
+    return final_prefix
+
+
+def _flushed(staged_prefix: str, durable: bool) -> List[str]:
+    if not exists(staged_prefix):
+        raise FileNotFoundError(f"{staged_prefix}.index: the staged checkpoint is incomplete")
+    staged = checkpoint_files(staged_prefix)
+    if durable:
+        for path in staged:
+            fsync_path(path)
+        fsync_path(os.path.dirname(staged_prefix), directory=True)
+    return staged
+
+
+def _move(staged: List[str], directory: str, previous: List[str], durable: bool) -> None:
+    new_names = set()
+    for path in staged:  # data and meta first, the index last: the index is what makes it exist
+        name = os.path.basename(path)
+        new_names.add(name)
+        os.replace(path, os.path.join(directory, name))
+    for path in previous:
+        if os.path.basename(path) not in new_names:  # shards of an old layout
+            os.unlink(path)
+    if durable:
+        fsync_path(directory, directory=True)
