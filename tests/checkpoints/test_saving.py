@@ -93,6 +93,14 @@ def test_saves_keep_max_to_keep_and_state_names_the_newest(model, v1, tmp_path):
     assert model.restored_step(prefixes[-2]) == 2
 
 
+def test_global_step_as_a_variable_or_numpy_integer(model, v1, tmp_path):
+    with model.graph.as_default():
+        step = v1.train.get_or_create_global_step()
+        model.session.run(step.assign(41))
+    assert model.saver.save(model.session, str(tmp_path), global_step=step) == str(tmp_path / "model.ckpt-41")
+    assert model.saver.save(model.session, str(tmp_path), global_step=np.int64(42)) == str(tmp_path / "model.ckpt-42")
+
+
 def test_prefix_spellings(model, tmp_path):
     model.set(1)
     assert model.saver.save(model.session, str(tmp_path)) == str(tmp_path / "model.ckpt")
@@ -106,6 +114,10 @@ def test_overwriting_one_prefix_replaces_it_and_leaves_nothing_behind(model, v1,
     for step in (5, 6):
         model.set(step)
         prefix = model.saver.save(model.session, str(tmp_path / "model"))
+        # shards of an older layout (saved on two devices) go when the prefix is overwritten
+        (tmp_path / "model.data-00001-of-00002").write_bytes(b"old shard")
+    model.set(6)
+    model.saver.save(model.session, prefix)
     assert v1.train.latest_checkpoint(str(tmp_path)) == prefix
     assert model.restored_step(prefix) == 6
     assert sorted(os.listdir(tmp_path)) == ["checkpoint", "model.data-00000-of-00001", "model.index", "model.meta"]
@@ -240,7 +252,10 @@ KILL_AT = textwrap.dedent(
 
     for name in ("open", "mkdir", "link", "replace", "rename", "unlink", "remove", "rmdir"):
         counted(name)
-    atomic.commit(staged, final, max_to_keep=keep)
+    if keep < 0:
+        atomic.place(staged, final)  # no state file: what convert_to_object_checkpoint uses
+    else:
+        atomic.commit(staged, final, max_to_keep=keep)
     print(count)
     """
 )
@@ -305,6 +320,26 @@ def test_killed_at_any_file_operation_the_latest_checkpoint_restores(model, v1, 
     assert seen == old_steps | {new_step}
 
 
+def test_placing_without_state_killed_anywhere_leaves_no_checkpoint_or_the_new_one(model, tmp_path):
+    template = tmp_path / "template"
+    template.mkdir()
+    staged, final, old_steps, new_step = make_template(model, template, "overwrite")
+    outcomes = []
+    for kill_at in range(1, 100):
+        folder = tmp_path / f"run{kill_at}"
+        shutil.copytree(template, folder)
+        moved = [str(folder / p.relative_to(template)) for p in (staged, final)]
+        run = subprocess.run([sys.executable, "-c", KILL_AT, str(ATOMIC), *moved, "-1", str(kill_at)],
+                             capture_output=True, text=True)
+        assert run.returncode in (0, -signal.SIGKILL), run.stderr
+        prefix = str(folder / final.name)
+        outcomes.append(model.restored_step(prefix) if os.path.isfile(prefix + ".index") else None)
+        shutil.rmtree(folder)
+        if run.returncode == 0:
+            break
+    assert outcomes[-1] == new_step and set(outcomes) == {None, old_steps.pop(), new_step}
+
+
 # --- a whole TF process killed mid-save: ours versus a raw Saver -----------------------------
 
 SAVE_TWICE = textwrap.dedent(
@@ -332,7 +367,7 @@ SAVE_TWICE = textwrap.dedent(
 )
 
 
-def start_saving(mode, folder, n=2_000_000):
+def start_saving(mode, folder, n=4_000_000):
     return subprocess.Popen([sys.executable, "-c", SAVE_TWICE, mode, str(folder), str(n)], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=QUIET, cwd="/")
 

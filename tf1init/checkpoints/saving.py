@@ -8,12 +8,13 @@ writes every file of the new checkpoint in a staging folder next to the checkpoi
 renames them into place and only then replaces the state file (see ``_atomic``); checkpoints
 beyond ``max_to_keep`` are deleted after that. A later save removes what a killed one left.
 """
+import numbers
 import os
 import shutil
 import weakref
 from typing import Optional
 
-from tf1init._tf import tf, v1
+from tf1init._tf import v1
 from tf1init.checkpoints import _atomic
 from tf1init.initialization import check_session
 from tf1init.selection import select_variables, variable_name
@@ -40,7 +41,7 @@ class AtomicSaver:
 
         >>> import tempfile
         >>> import tf1init
-        >>> from tf1init._tf import tf, v1
+        >>> from tf1init._tf import v1
         >>> graph = tf.Graph()
         >>> with graph.as_default():
         ...     w = v1.Variable([1.0, 2.0], name="w")
@@ -82,8 +83,9 @@ class AtomicSaver:
         if not os.path.basename(prefix):
             raise ValueError(f"{directory_or_prefix!r} names no checkpoint prefix")
         if global_step is not None:
-            if not isinstance(global_step, int):
-                global_step = v1.train.global_step(session, global_step)
+            if not isinstance(global_step, numbers.Integral):  # a tensor or variable: its value
+                with session.graph.as_default():
+                    global_step = v1.train.global_step(session, global_step)
             prefix = f"{prefix}-{int(global_step)}"
         directory = os.path.dirname(prefix) or "."
         os.makedirs(directory, exist_ok=True)
