@@ -64,6 +64,21 @@ _LAZY: Dict[str, str] = {
     "diagnose": "tf1init.doctor",
     "Diagnosis": "tf1init.doctor",
     "DoctorInputError": "tf1init.errors",
+    # checkpoints: restore instead of initialize (tf1init.checkpoints)
+    "CheckpointError": "tf1init.errors",
+    "CheckpointNotFoundError": "tf1init.errors",
+    "CorruptCheckpointError": "tf1init.errors",
+    "CheckpointMismatchError": "tf1init.errors",
+    "MappingError": "tf1init.errors",
+    "resolve_checkpoint": "tf1init.checkpoints.reader",
+    "checkpoint_entries": "tf1init.checkpoints.reader",
+    # checkpoints: atomic saving, inspection, TF1 -> TF2 conversion (tf1init.checkpoints, ckpt)
+    "AtomicSaver": "tf1init.checkpoints.saving",
+    "save_checkpoint": "tf1init.checkpoints.saving",
+    "diff_checkpoints": "tf1init.checkpoints.compare",
+    "load_into": "tf1init.checkpoints.convert",
+    "convert_to_object_checkpoint": "tf1init.checkpoints.convert",
+    "LoadReport": "tf1init.checkpoints.convert",
 }
 
 __all__ = sorted(_LAZY) + ["__version__"]

@@ -1,0 +1,180 @@
+"""``tf1init ckpt ls PATH`` and ``tf1init ckpt diff A B``: look inside checkpoints from the shell.
+
+``ls`` reads only the ``.index`` file (no TensorFlow: it answers at once, even for huge
+checkpoints). ``diff`` imports TensorFlow only when two tensors of the same shape and dtype need
+their values compared. Exit codes follow ``diff``: 0 identical, 1 different, 2 trouble (a missing
+path, a damaged file), always with a one-line message naming the path and no traceback.
+"""
+import argparse
+import json
+import math
+import sys
+import time
+
+from tf1init.errors import CheckpointError
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Inspect TF1/TF2 checkpoints: list their tensors, or compare two of them. PATH is a "
+        "checkpoint prefix (ckpt/model.ckpt-100) or a directory (its latest checkpoint)."
+    )
+    actions = parser.add_subparsers(dest="action", metavar="ACTION")
+    actions.required = True
+    ls = actions.add_parser("ls", help="name, shape, dtype and size of every tensor; totals",
+                            description="List a checkpoint's tensors (name, shape, dtype, size) and totals.")
+    ls.add_argument("path", metavar="PATH")
+    ls.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    ls.add_argument("--sort", choices=("name", "size"), default="name", help="row order (default: name)")
+    diff = actions.add_parser(
+        "diff", help="added, removed, changed shape/dtype, max abs difference; exit 1 if they differ",
+        description="Compare two checkpoints. Exit 0 if identical, 1 if different, 2 on error.",
+    )
+    diff.add_argument("a", metavar="PATH_A")
+    diff.add_argument("b", metavar="PATH_B")
+    diff.add_argument("--json", action="store_true", help="print JSON instead of text")
+    diff.add_argument("--atol", type=float, default=0.0, metavar="X",
+                      help="values that differ by at most X count as identical (default 0: bit-exact)")
+    diff.add_argument("--all", action="store_true", help="also list the tensors that are identical")
+
+
+def run(args) -> int:
+    try:
+        if args.action == "ls":
+            return _ls(args)
+        return _diff(args)
+    except (CheckpointError, OSError) as error:
+        print(f"tf1init ckpt {args.action}: error: {error}", file=sys.stderr)
+        return 2
+
+
+# --- ls ------------------------------------------------------------------------------------
+
+
+def human_bytes(count: int) -> str:
+    """1536 -> '1.5 KiB'."""
+    if count < 1024:
+        return f"{count} B"
+    for unit in ("KiB", "MiB", "GiB", "TiB"):
+        count /= 1024
+        if count < 1024 or unit == "TiB":
+            return f"{count:.1f} {unit}"
+
+
+def _shape(shape) -> str:
+    return "[" + ", ".join(str(dim) for dim in shape) + "]"
+
+
+def _table(rows, out) -> None:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        cells = [cell.ljust(width) if i < len(row) - 1 else cell.rjust(width)
+                 for i, (cell, width) in enumerate(zip(row, widths))]
+        out.write("  ".join(cells).rstrip() + "\n")
+
+
+def _ls(args) -> int:
+    from tf1init.checkpoints.reader import resolve_checkpoint, verify_checkpoint
+
+    prefix = resolve_checkpoint(args.path)
+    entries = list(verify_checkpoint(prefix).values())
+    if args.sort == "size":
+        entries.sort(key=lambda e: (-e.nbytes, e.name))
+    parameters = sum(math.prod(e.shape) for e in entries)
+    total = sum(e.nbytes for e in entries)
+    if args.json:
+        json.dump({
+            "checkpoint": prefix,
+            "tensors": [{"name": e.name, "shape": list(e.shape), "dtype": e.dtype, "bytes": e.nbytes}
+                        for e in entries],
+            "total": {"tensors": len(entries), "parameters": parameters, "bytes": total},
+        }, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    print(prefix)
+    rows = [("name", "shape", "dtype", "size")]
+    rows += [(e.name, _shape(e.shape), e.dtype, human_bytes(e.nbytes)) for e in entries]
+    _table(rows, sys.stdout)
+    print(f"{len(entries)} tensors, {parameters:,} parameters, {human_bytes(total)} ({total:,} bytes)")
+    return 0
+
+
+# --- diff ----------------------------------------------------------------------------------
+
+
+class _Progress:
+    """Bytes compared so far, on stderr, only for a terminal and only for large checkpoints."""
+
+    def __init__(self, total: int):
+        self.total, self.done, self.last = total, 0, 0.0
+        self.enabled = total >= (256 << 20) and sys.stderr.isatty()
+
+    def __call__(self, nbytes: int) -> None:
+        self.done += nbytes
+        now = time.monotonic()
+        if self.enabled and (now - self.last > 0.1 or self.done >= self.total):
+            self.last = now
+            filled = 30 * min(self.done, self.total) // max(self.total, 1)
+            sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {human_bytes(self.done)} "
+                             f"of {human_bytes(self.total)} compared")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled and self.last:
+            sys.stderr.write("\n")
+
+
+def _describe(entry) -> str:
+    return f"{_shape(entry.shape)} {entry.dtype}"
+
+
+def _diff(args) -> int:
+    if not args.atol >= 0:
+        print(f"tf1init ckpt diff: error: --atol must be a number >= 0, got {args.atol}", file=sys.stderr)
+        return 2
+    from tf1init.checkpoints import compare
+    from tf1init.checkpoints.reader import checkpoint_entries, resolve_checkpoint
+
+    prefixes = [resolve_checkpoint(args.a), resolve_checkpoint(args.b)]
+    entries = [checkpoint_entries(p) for p in prefixes]
+    same_layout = [e.nbytes * 2 for name, e in entries[0].items()
+                   if name in entries[1] and (entries[1][name].shape, entries[1][name].dtype) == (e.shape, e.dtype)]
+    progress = _Progress(sum(same_layout))
+    try:
+        result = compare.diff_checkpoints(prefixes[0], prefixes[1], atol=args.atol, progress=progress)
+    finally:
+        progress.close()
+    if args.json:
+        json.dump({"a": result.a, "b": result.b, "identical": result.identical, "counts": result.counts(),
+                   "tensors": [t.as_dict() for t in result.tensors if args.all or t.status != compare.SAME]},
+                  sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0 if result.identical else 1
+    print(f"--- {result.a}")
+    print(f"+++ {result.b}")
+    rows = []
+    for t in result.tensors:
+        if t.status == compare.REMOVED:
+            rows.append(("-", t.name, f"{_describe(t.a)}  only in A"))
+        elif t.status == compare.ADDED:
+            rows.append(("+", t.name, f"{_describe(t.b)}  only in B"))
+        elif t.status == compare.SHAPE:
+            rows.append(("~", t.name, f"{_describe(t.a)} -> {_describe(t.b)}"))
+        elif t.status in (compare.VALUES, compare.CLOSE):
+            size = math.prod(t.a.shape)
+            gap = "values differ" if t.max_abs_diff is None else f"max |a-b| = {t.max_abs_diff:.6g}"
+            within = f"  (within --atol {args.atol:g})" if t.status == compare.CLOSE else ""
+            rows.append(("~" if t.status == compare.VALUES else "=", t.name,
+                         f"{_describe(t.a)}  {gap}, {t.differing:,} of {size:,} values differ{within}"))
+        elif args.all:
+            rows.append(("=", t.name, f"{_describe(t.a)}  identical"))
+    if rows:
+        widths = max(len(row[1]) for row in rows)
+        for mark, name, text in rows:
+            print(f"{mark} {name.ljust(widths)}  {text}")
+    counts = result.counts()
+    summary = (f"{counts['same'] + counts['close']} identical, {counts['values']} with different values, "
+               f"{counts['shape']} with a different shape or dtype, {counts['added']} added, "
+               f"{counts['removed']} removed")
+    print(("identical: " if result.identical else "different: ") + summary)
+    return 0 if result.identical else 1

@@ -1,0 +1,148 @@
+"""Save TF1 checkpoints so that a process killed mid-save never leaves a broken latest checkpoint.
+
+A plain ``tf.compat.v1.train.Saver.save`` updates the ``checkpoint`` state file before it writes
+the ``.meta`` file and deletes old checkpoints before that too; a kill in that window leaves the
+state naming a checkpoint whose meta graph does not exist. Overwriting one prefix (no
+``global_step``) replaces ``.data`` and ``.index`` one after the other. :class:`AtomicSaver`
+writes every file of the new checkpoint in a staging folder next to the checkpoints, fsyncs them,
+renames them into place and only then replaces the state file (see ``_atomic``); checkpoints
+beyond ``max_to_keep`` are deleted after that. A later save removes what a killed one left.
+"""
+import numbers
+import os
+import shutil
+import weakref
+from typing import Optional
+
+from tf1init._tf import v1
+from tf1init.checkpoints import _atomic
+from tf1init.initialization import check_session
+from tf1init.selection import select_variables, variable_name
+
+DEFAULT_NAME = "model.ckpt"
+
+
+def checkpoint_prefix(directory_or_prefix) -> str:
+    """The prefix a save writes: a folder (existing, or spelled with a trailing slash) gets ``model.ckpt``."""
+    path = os.fspath(directory_or_prefix)
+    if path.endswith(("/", os.sep)) or os.path.isdir(path):
+        return os.path.join(path, DEFAULT_NAME)
+    return path
+
+
+class AtomicSaver:
+    """A ``tf.compat.v1.train.Saver`` whose ``save`` is all-or-nothing.
+
+    Build it once (it adds the save and restore ops to the graph), then call ``save`` as often as
+    needed. ``max_to_keep`` keeps the newest checkpoints listed in the state file (``None`` or
+    0: keep all); checkpoints already listed by an earlier process count too. ``durable=False``
+    skips the fsyncs (still safe against a killed process, not against a power cut).
+    ``saver.restore`` and ``tf.train.latest_checkpoint`` read the result as usual.
+
+        >>> import tempfile
+        >>> import tf1init
+        >>> from tf1init._tf import tf, v1
+        >>> graph = tf.Graph()
+        >>> with graph.as_default():
+        ...     w = v1.Variable([1.0, 2.0], name="w")
+        ...     saver = tf1init.AtomicSaver(max_to_keep=2)
+        >>> session = v1.Session(graph=graph)
+        >>> _ = tf1init.initialize_all(session)
+        >>> folder = tempfile.mkdtemp()
+        >>> for step in range(3):
+        ...     prefix = saver.save(session, folder, global_step=step)
+        >>> prefix == v1.train.latest_checkpoint(folder), os.path.basename(prefix)
+        (True, 'model.ckpt-2')
+        >>> sorted(name for name in os.listdir(folder) if name.endswith(".index"))
+        ['model.ckpt-1.index', 'model.ckpt-2.index']
+    """
+
+    def __init__(self, var_list=None, *, max_to_keep: Optional[int] = 5, latest_filename: str = "checkpoint",
+                 durable: bool = True, saver=None, **saver_kwargs):
+        if max_to_keep is not None and max_to_keep < 0:
+            raise ValueError(f"max_to_keep must be None, 0 (keep all) or positive, got {max_to_keep!r}")
+        if latest_filename != os.path.basename(latest_filename) or latest_filename in ("", ".", ".."):
+            raise ValueError(f"latest_filename must be a plain file name, got {latest_filename!r}")
+        self.saver = saver if saver is not None else v1.train.Saver(
+            var_list=var_list, max_to_keep=max_to_keep or 0, **saver_kwargs
+        )
+        self.max_to_keep = max_to_keep
+        self.latest_filename = latest_filename
+        self.durable = durable
+
+    def save(self, session, directory_or_prefix, global_step=None, *, write_meta_graph: bool = True) -> str:
+        """Write a checkpoint and make it the latest; return its prefix (``<prefix>-<step>`` with a step).
+
+        A folder gets the prefix ``<folder>/model.ckpt``; a missing parent folder is created.
+        If anything fails (or the process dies), the previous latest checkpoint stays the latest
+        and nothing it needs is touched.
+        """
+        if session is not None:
+            check_session(session)
+        prefix = checkpoint_prefix(directory_or_prefix)
+        if not os.path.basename(prefix):
+            raise ValueError(f"{directory_or_prefix!r} names no checkpoint prefix")
+        if global_step is not None:
+            if not isinstance(global_step, numbers.Integral):  # a tensor or variable: its value
+                with session.graph.as_default():
+                    global_step = v1.train.global_step(session, global_step)
+            prefix = f"{prefix}-{int(global_step)}"
+        directory = os.path.dirname(prefix) or "."
+        os.makedirs(directory, exist_ok=True)
+        _atomic.remove_leftovers(directory, self.latest_filename)
+        staging = _atomic.staging_folder(directory)
+        try:
+            staged = os.path.join(staging, os.path.basename(prefix))
+            if session is None:  # eager variables (a Saver built with a var_list in eager mode)
+                self.saver.save(None, staged, write_meta_graph=False, write_state=False)
+            else:
+                with session.graph.as_default():
+                    self.saver.save(session, staged, write_meta_graph=write_meta_graph, write_state=False)
+            _atomic.commit(
+                staged, prefix, max_to_keep=self.max_to_keep,
+                latest_filename=self.latest_filename, durable=self.durable,
+            )
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        _atomic.remove_leftovers(directory, self.latest_filename)  # what the old state still named
+        return prefix
+
+    def restore(self, session, prefix) -> None:
+        """``Saver.restore`` in the session's graph (no need to enter ``graph.as_default()``)."""
+        if session is None:
+            self.saver.restore(None, os.fspath(prefix))
+            return
+        check_session(session)
+        with session.graph.as_default():
+            self.saver.restore(session, os.fspath(prefix))
+
+
+# graph -> {variable names: AtomicSaver}: save_checkpoint builds its save ops once per graph.
+_SAVERS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def save_checkpoint(session, directory_or_prefix, *, var_list=None, global_step=None,
+                    max_to_keep: Optional[int] = 5, write_meta_graph: bool = True) -> str:
+    """Save ``var_list`` (default: every saveable global variable) atomically; return the prefix.
+
+    The function form of :class:`AtomicSaver`: the saver is built on the first call for a graph
+    and variable list, and reused (repeated calls add no ops to the graph).
+    """
+    check_session(session)
+    graph = session.graph
+    variables = select_variables(graph, var_list) if var_list is not None else None
+    if var_list is None:
+        key = ("*",) + tuple(variable_name(v) for v in graph.get_collection(v1.GraphKeys.GLOBAL_VARIABLES))
+        key += (len(graph.get_collection(v1.GraphKeys.SAVEABLE_OBJECTS)),)
+    else:
+        key = tuple(variable_name(v) for v in variables)
+    savers = _SAVERS.setdefault(graph, {})
+    saver = savers.get(key)
+    if saver is None:
+        with graph.as_default():
+            saver = savers[key] = AtomicSaver(variables, max_to_keep=max_to_keep)
+    saver.max_to_keep = max_to_keep
+    return saver.save(session, directory_or_prefix, global_step, write_meta_graph=write_meta_graph)
+
+
+__all__ = ["AtomicSaver", "save_checkpoint", "checkpoint_prefix"]
