@@ -77,6 +77,8 @@ class UnknownActivationError(Tf1initError, ValueError):
 
 class DoctorInputError(Tf1initError, ValueError):
     """The doctor cannot read what it was given; the message says what it expected instead."""
+
+
 # --- checkpoints (tf1init.checkpoints) ---
 
 
