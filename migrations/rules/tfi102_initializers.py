@@ -1,11 +1,12 @@
 """TFI102: TF1 initializers to ``tf.keras.initializers.*``, exactly as the catalogue says."""
+from __future__ import annotations  # annotations name LibCST classes, imported lazily
+
 import ast
 from typing import Dict, Optional, Tuple
 
-import libcst as cst
-
 from .. import _catalogue
 from .._engine import Context, tf1
+from .._libcst import cst
 from .._model import FIXED, MANUAL, WARNING, Example, Rule
 
 CODE = "TFI102"
