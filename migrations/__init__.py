@@ -13,7 +13,8 @@ import importlib
 _LAZY = {
     "migrate_source": "._engine",
     **{name: "._model" for name in ("CHANGED", "FAILED", "FIXED", "MANUAL", "UNCHANGED", "WARNING",
-                                    "Example", "FileResult", "Finding", "Rule")},
+                                    "FileResult", "Finding")},
+    **{name: "._rule" for name in ("Example", "Rule")},
     **{name: "._registry" for name in ("all_rules", "get", "select")},
 }
 

@@ -13,7 +13,6 @@ what was there). Entries not seen for EXPIRE_DAYS are dropped when the cache is 
 The folder is ``.tf1init_cache`` in the current directory (like ruff's), ``$TF1INIT_CACHE_DIR``,
 or ``--cache-dir``; it holds a ``.gitignore`` so that it is never committed.
 """
-import hashlib
 import json
 import os
 import sys
@@ -21,6 +20,11 @@ import time
 from typing import Dict, Optional, Tuple
 
 from ._model import FIXED, MANUAL, WARNING, Finding
+
+try:  # what hashlib.blake2b is, without hashlib's import of OpenSSL (milliseconds on each run)
+    from _blake2 import blake2b
+except ImportError:  # another Python implementation
+    from hashlib import blake2b
 
 FORMAT = 1
 DEFAULT_DIR = ".tf1init_cache"
@@ -34,23 +38,26 @@ Row = Tuple[int, int, str, str, str]  # a finding without its path: line, col, r
 
 def content_key(data: bytes, notebook: bool) -> str:
     """The key of a file's bytes (a notebook and a script with the same bytes differ)."""
-    return hashlib.blake2b(data, digest_size=16, person=b"ipynb" if notebook else b"py").hexdigest()
+    return blake2b(data, digest_size=16, person=b"ipynb" if notebook else b"py").hexdigest()
 
 
 def fingerprint() -> str:
-    """A hash of the codemods' own source (engine, rules, and the catalogue they translate with):
-    an edited rule, even without a version bump, invalidates the cache."""
+    """A hash of the name, size and modification time of each source file of the codemods (engine,
+    rules, and the catalogue they translate with): an edited rule, even without a version bump,
+    invalidates the cache. Stat only: reading them would cost as much as a few user files."""
     import tf1init
 
-    digest = hashlib.blake2b(digest_size=16)
-    for root in (_PACKAGE, os.path.join(os.path.dirname(os.path.abspath(tf1init.__file__)), "catalogue")):
-        for folder, dirs, files in os.walk(root):
-            dirs[:] = sorted(d for d in dirs if not d.startswith((".", "__")))
-            for name in sorted(files):
-                if name.endswith((".py", ".json")):
-                    path = os.path.join(folder, name)
-                    with open(path, "rb") as handle:
-                        digest.update(os.path.relpath(path, root).encode() + b"\0" + handle.read() + b"\0")
+    digest = blake2b(digest_size=16)
+    catalogue = os.path.join(os.path.dirname(os.path.abspath(tf1init.__file__)), "catalogue")
+    for folder in (_PACKAGE, os.path.join(_PACKAGE, "rules"), catalogue):
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError:  # the catalogue is optional (rules TFI101/TFI102 then do nothing)
+            continue
+        for entry in entries:
+            if entry.name.endswith((".py", ".json")):
+                stat = entry.stat()
+                digest.update(f"{entry.path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
     return digest.hexdigest()
 
 
@@ -59,7 +66,7 @@ def namespace(codes: Tuple[str, ...]) -> str:
 
     parts = [str(FORMAT), __version__, sys.implementation.name, "%d.%d" % sys.version_info[:2],
              fingerprint(), ",".join(sorted(codes))]
-    return hashlib.blake2b("\n".join(parts).encode(), digest_size=12).hexdigest()
+    return blake2b("\n".join(parts).encode(), digest_size=12).hexdigest()
 
 
 def default_folder() -> str:

@@ -14,8 +14,9 @@ import ast
 import re
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
-from ._model import CHANGED, FAILED, FIXED, MANUAL, UNCHANGED, FileResult, Finding, Rule
-from ._prefilter import TOKENS, mentions
+from ._model import CHANGED, FAILED, FIXED, MANUAL, UNCHANGED, FileResult, Finding
+from ._prefilter import mentions, tokens
+from ._rule import Rule
 
 # Calls that tie a file to graph mode (tf1 spelling). A file that keeps any of them stays
 # graph-mode: its session blocks and initializers are reported, not rewritten.
@@ -303,9 +304,10 @@ def _sparse(ctx: Context) -> Tuple[str, List[str]]:
         first = min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", ())])
         spans.append((first, stmt.end_lineno, stmt))
     keep = set()
+    pattern = tokens(str)
     for first, last, stmt in spans:
         text = "".join(lines[first - 1:last])
-        if isinstance(stmt, (ast.Import, ast.ImportFrom)) or TOKENS.search(text):
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)) or pattern.search(text):
             keep.update(range(first, last + 1))
     kept_texts: List[str] = []
     out, line = [], 1

@@ -9,21 +9,27 @@ ast), never too rarely. Migrated code (``tf.random.normal``, ``tf.keras.initiali
 not match, so a ``--check`` of an already-migrated tree parses only what was left for a person.
 """
 import re
+from functools import lru_cache
 
 PATTERN = (
     r"_initializer\b|initializers\.(?<!keras\.initializers\.)|initialize_all_variables|Session"
     r"|random_(?:normal|uniform|gamma|poisson|shuffle|crop)\b|multinomial\b"
     r"|truncated_normal(?<!random\.truncated_normal)|get_variable|initialized_value|Saver|\.restore\("
 )
-TOKENS = re.compile(PATTERN)
-_TOKENS_BYTES = re.compile(PATTERN.encode())
+
+
+@lru_cache(maxsize=2)
+def tokens(kind: type = str) -> "re.Pattern":
+    """The compiled pattern, for str or bytes (compiled on first use: a run over cached files
+    never needs it)."""
+    return re.compile(PATTERN if kind is str else PATTERN.encode())
 
 
 def mentions(source: str) -> bool:
     """True if a rule may act on this text."""
-    return "tensorflow" in source and TOKENS.search(source) is not None
+    return "tensorflow" in source and tokens(str).search(source) is not None
 
 
 def candidate(data: bytes) -> bool:
     """The same on a file's bytes, without decoding them."""
-    return b"tensorflow" in data and _TOKENS_BYTES.search(data) is not None
+    return b"tensorflow" in data and tokens(bytes).search(data) is not None

@@ -5,13 +5,16 @@ A rule's module is named after its code (``tfi104_session_init.py`` is TFI104), 
 known from the folder listing alone: choosing rules (``--select``) and keying the result cache
 import no rule, and a run whose files are all clean or cached never imports them (nor LibCST).
 """
+from __future__ import annotations
+
 import importlib
 import os
 import re
 from functools import lru_cache
-from typing import Iterable, Optional, Tuple
+from typing import TYPE_CHECKING, Iterable, Optional, Tuple
 
-from ._model import Rule
+if TYPE_CHECKING:  # imported with the rules, not by a run that needs none
+    from ._rule import Rule
 
 RULES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rules")
 _MODULE = re.compile(r"(tfi\d{3})_\w+\.py$")
@@ -38,6 +41,8 @@ def codes() -> Tuple[str, ...]:
 
 @lru_cache(maxsize=None)
 def all_rules() -> Tuple[Rule, ...]:
+    from ._rule import Rule
+
     found = []
     for code, name in _modules():
         module = importlib.import_module(f"{__package__}.rules.{name}")

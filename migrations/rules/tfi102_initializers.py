@@ -7,7 +7,8 @@ from typing import Dict, Optional, Tuple
 from .. import _catalogue
 from .._engine import Context, tf1
 from .._libcst import cst
-from .._model import FIXED, MANUAL, WARNING, Example, Rule
+from .._model import FIXED, MANUAL, WARNING
+from .._rule import Example, Rule
 
 CODE = "TFI102"
 _GRAPH_NOTE = ("a Keras 3 initializer fixes its seed when constructed, so re-running it in a session "

@@ -4,7 +4,8 @@ from __future__ import annotations  # annotations name LibCST classes, imported 
 from .. import _catalogue
 from .._engine import Context, tf1
 from .._libcst import cst
-from .._model import FIXED, MANUAL, Example, Rule
+from .._model import FIXED, MANUAL
+from .._rule import Example, Rule
 from .tfi102_initializers import build, by_parameter
 
 CODE = "TFI103"

@@ -8,7 +8,8 @@ from typing import Dict, List, Optional, Set, Tuple
 from .._engine import Context, is_graph_only, tf1
 from .._facts import INIT_OPS, STATEFUL_METHODS, facts, is_compound, method_call, source_of
 from .._libcst import cst
-from .._model import FIXED, MANUAL, Example, Rule
+from .._model import FIXED, MANUAL
+from .._rule import Example, Rule
 from . import tfi106_restore as restore_rule
 
 CODE = "TFI104"

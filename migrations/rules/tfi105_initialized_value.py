@@ -6,7 +6,8 @@ import ast
 from .._engine import Context
 from .._facts import facts, method_call
 from .._libcst import cst
-from .._model import FIXED, MANUAL, WARNING, Example, Rule
+from .._model import FIXED, MANUAL, WARNING
+from .._rule import Example, Rule
 
 CODE = "TFI105"
 

@@ -9,7 +9,8 @@ from typing import Dict, List, Optional, Set, Tuple
 from .._engine import Context
 from .._facts import facts, method_call, source_of
 from .._libcst import cst
-from .._model import FIXED, MANUAL, Example, Rule
+from .._model import FIXED, MANUAL
+from .._rule import Example, Rule
 
 CODE = "TFI106"
 # Saver arguments that only matter when saving; anything else changes how names map.
