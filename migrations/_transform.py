@@ -1,9 +1,10 @@
 """The one LibCST pass: it hands each call and statement to the rules that own them.
 
-A removed statement never takes its comments with it: the pass puts a CommentLines in its place,
-and a second, small pass (only when there are some) moves their lines onto the next statement
-of the same block, or to the block's end (the two-pass split keeps a block's statements lined
-up with the plan while rules work on it).
+Rewrites never drop a comment. A call a rule rebuilds loses the comments in its old brackets:
+they go, as lines of their own, above the statement that holds the call. A removed statement
+leaves a CommentLines in its place, and a second, small pass (only when there are some) moves
+their lines onto the next statement of the same block, or to the block's end (the two-pass
+split keeps a block's statements lined up with the plan while rules work on it).
 """
 from typing import List, Optional
 
@@ -29,6 +30,22 @@ class _Comments(cst.CSTVisitor):
         self.found.append(node)
 
 
+def _comments(node: cst.CSTNode) -> List[cst.Comment]:
+    found = _Comments()
+    node.visit(found)
+    return found.found
+
+
+def _above(ctx: Context, result, lines: List[cst.EmptyLine]):
+    """``result`` (what a statement became) with ``lines`` just above it."""
+    if isinstance(result, cst.FlattenSentinel) and result.nodes:
+        first, *rest = result.nodes
+        return cst.FlattenSentinel([first.with_changes(leading_lines=[*first.leading_lines, *lines]), *rest])
+    if isinstance(result, (cst.FlattenSentinel, cst.RemovalSentinel)):
+        return leave_lines(ctx, lines)
+    return result.with_changes(leading_lines=[*result.leading_lines, *lines])
+
+
 def comment_lines(node: cst.CSTNode, keep_blank_lines: bool = False) -> List[cst.EmptyLine]:
     """Every comment of ``node`` as lines of their own: its leading lines as written (the blank
     lines among them only if they hold a comment, or if ``keep_blank_lines``), then each other
@@ -37,9 +54,7 @@ def comment_lines(node: cst.CSTNode, keep_blank_lines: bool = False) -> List[cst
     own = {id(line.comment) for line in leading if line.comment is not None}
     if not own and not keep_blank_lines:
         leading = []
-    comments = _Comments()
-    node.visit(comments)
-    return leading + [cst.EmptyLine(comment=c) for c in comments.found if id(c) not in own]
+    return leading + [cst.EmptyLine(comment=c) for c in _comments(node) if id(c) not in own]
 
 
 def leave_lines(ctx: Context, lines: List[cst.EmptyLine]):
@@ -55,6 +70,9 @@ def remove(ctx: Context, node: cst.CSTNode):
     return leave_lines(ctx, comment_lines(node))
 
 
+_STATEMENT = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
+
+
 class Transformer(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
@@ -63,15 +81,32 @@ class Transformer(cst.CSTTransformer):
         self.ctx = ctx
         self.call_rules = [rule for rule in ctx.rules if rule.on_call]
         self.statement_rules = [rule for rule in ctx.rules if rule.on_statement]
+        self.lost: List[List[cst.EmptyLine]] = []  # per enclosing statement: comments of rebuilt calls
 
     def visit_Module(self, node: cst.Module) -> bool:
         self.ctx._positions = self.metadata
         return True
 
+    def on_visit(self, node) -> bool:
+        if isinstance(node, _STATEMENT):
+            self.lost.append([])
+        return super().on_visit(node)
+
+    def on_leave(self, original, updated):
+        result = super().on_leave(original, updated)
+        if isinstance(original, _STATEMENT):
+            lost = self.lost.pop()
+            if lost:
+                result = _above(self.ctx, result, lost)
+        return result
+
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         for rule in self.call_rules:
             result = rule.on_call(self.ctx, original, updated)
             if result is not updated:
+                if self.lost:
+                    kept = {id(c) for c in _comments(result)}
+                    self.lost[-1].extend(cst.EmptyLine(comment=c) for c in _comments(updated) if id(c) not in kept)
                 return result
         return updated
 
@@ -124,6 +159,7 @@ class Settle(cst.CSTTransformer):
 
 
 def _settle(statements):
+    """(statements, lines left after the last one, blank lines at their end dropped)."""
     body, carried = [], []
     for statement in statements:
         if isinstance(statement, CommentLines):
@@ -133,6 +169,8 @@ def _settle(statements):
             statement = statement.with_changes(leading_lines=[*carried, *statement.leading_lines])
             carried = []
         body.append(statement)
+    while carried and carried[-1].comment is None:
+        carried.pop()
     return body, carried
 
 

@@ -217,23 +217,26 @@ def on_statement(ctx: Context, original, updated):
     block = plan.blocks.get(ctx.cst_line(original))
     if block is None:
         return updated
-    from .._transform import leave_lines, remove
+    from .._transform import CommentLines, leave_lines, remove
 
     ctx.report(original, CODE, FIXED, "session block became eager code")
     # The block's lines and comments stay where they were: the `with` line's before the body,
     # a removed statement's in its place, the footer's after it.
-    header = list(updated.leading_lines)
-    if updated.body.header.comment is not None:
-        header.append(cst.EmptyLine(comment=updated.body.header.comment))
-    result = [leave_lines(ctx, header)]
+    body = []
     for old, new, (kind, _, data) in zip(original.body.body, updated.body.body, block.actions):
         if kind == "remove":
             ctx.report(old, CODE, FIXED, "initializer run removed: eager variables are initialized when created")
-            result.append(remove(ctx, new))
+            body.append(remove(ctx, new))
         else:
-            result.extend(restore_rule.statements(ctx, old, new, data) if kind == "restore" else [new])
+            body.extend(restore_rule.statements(ctx, old, new, data) if kind == "restore" else [new])
+    header = list(updated.leading_lines)
+    if updated.body.header.comment is not None:
+        header.append(cst.EmptyLine(comment=updated.body.header.comment))
+    if not any(line.comment for line in header) and all(
+            isinstance(entry, CommentLines) or entry is cst.RemovalSentinel.REMOVE for entry in body):
+        header = []  # the whole block goes: its blank lines go with it
     footer = list(updated.body.footer)
-    result.append(leave_lines(ctx, footer if any(line.comment for line in footer) else []))
+    result = [leave_lines(ctx, header), *body, leave_lines(ctx, footer if any(line.comment for line in footer) else [])]
     result = [entry for entry in result if entry is not cst.RemovalSentinel.REMOVE]
     return cst.FlattenSentinel(result) if result else cst.RemovalSentinel.REMOVE
 

@@ -157,8 +157,61 @@ def test_prefilter_lets_through_every_example_with_work():
         "\n"
         "print(w.numpy())\n",
     ),
-], ids=["only-comments-left", "inner-and-final-comments", "dropped-from-import", "blank-lines"])
+    (  # a session block that only initialized goes with its blank lines
+        "import tensorflow as tf\n"
+        "x = 1\n"
+        "\n"
+        "with tf.Session() as sess:\n"
+        "    sess.run(tf.global_variables_initializer())\n"
+        "\n"
+        "y = 2\n",
+        "import tensorflow as tf\n"
+        "x = 1\n"
+        "\n"
+        "y = 2\n",
+    ),
+], ids=["only-comments-left", "inner-and-final-comments", "dropped-from-import", "blank-lines", "empty-block"])
 def test_removed_statements_keep_their_comments(source, expected):
     result = migrate_source(source, "c.py")
     assert result.new_source == expected
     assert migrate_source(expected, "c.py").new_source == expected
+
+
+def _commented(source: str, trailing: bool) -> str:
+    """Every line of ``source`` with a numbered comment line above it (and one at its end)."""
+    out = []
+    for number, line in enumerate(source.splitlines(keepends=True)):
+        if line.strip():
+            out.append(f"{re.match(r'[ ]*', line).group(0)}# c{number}\n")
+            if trailing:
+                line = line.rstrip("\n") + f"  # t{number}\n"
+        out.append(line)
+    return "".join(out)
+
+
+REWRITES = [(rule, example, trailing) for rule, example in CASES if example.after is not None
+            for trailing in (False, True)]
+
+
+@pytest.mark.parametrize("rule,example,trailing", REWRITES,
+                         ids=[f"{r.code}-{e.id}-{'trailing' if t else 'above'}" for r, e, t in REWRITES])
+def test_no_rewrite_drops_a_comment(rule, example, trailing):
+    source = _commented(example.before, trailing)
+    result = migrate_source(source, "example.py")
+    assert result.status == CHANGED
+    ast.parse(result.new_source)
+    assert migrate_source(result.new_source, "example.py").new_source == result.new_source
+    assert set(re.findall(r"# [ct]\d+", result.new_source)) == set(re.findall(r"# [ct]\d+", source))
+
+
+def test_comments_in_a_rebuilt_call_go_above_its_statement():
+    source = ("import tensorflow as tf\n"
+              "init = tf.random_normal_initializer(\n"
+              "    stddev=0.1,  # small\n"
+              "    seed=1,  # fixed\n"
+              ")\n")
+    assert migrate_source(source, "c.py").new_source == (
+        "import tensorflow as tf\n"
+        "# small\n"
+        "# fixed\n"
+        "init = tf.keras.initializers.RandomNormal(mean=0.0, stddev=0.1, seed=1)\n")
