@@ -220,6 +220,7 @@ def main() -> int:
     parser.add_argument("--keep", help="generate into this folder and keep it")
     parser.add_argument("--rounds", type=int, default=7, help="repeats of the short measurements (best is kept)")
     parser.add_argument("--no-upgrade", action="store_true", help="skip tf_upgrade_v2 (about a minute)")
+    parser.add_argument("--check-only", action="store_true", help="only the --check measurements (large trees)")
     args = parser.parse_args()
     root = args.keep or tempfile.mkdtemp(prefix="tf1init-bench-")
     tree = os.path.join(root, "tree")
@@ -229,7 +230,7 @@ def main() -> int:
     tf1init = [python, "-m", "tf1init"]
     upgrade = "/work/venv/bin/tf_upgrade_v2"
     upgrade = upgrade if os.path.exists(upgrade) else shutil.which("tf_upgrade_v2")
-    upgrade = None if args.no_upgrade else upgrade
+    upgrade = None if args.no_upgrade or args.check_only else upgrade
     cache = os.path.join(root, "cache")
     base = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env = {**base, "TF1INIT_CACHE_DIR": cache}
@@ -238,9 +239,12 @@ def main() -> int:
     timed(tf1init + ["migrate", "--help"], env=base)  # warm-up: bytecode written, files in page cache
 
     # The codemods against the reference, no cache (tf_upgrade_v2 has none).
-    t1, done = timed(tf1init + ["migrate", "--diff", "-q", "--no-cache", "--jobs", "1", tree], env=base)
-    diff_summary = done.stderr.decode().strip().splitlines()[-1]
-    t2, _ = timed(tf1init + ["migrate", "--diff", "-q", "--no-cache", "--jobs", "2", tree], env=base)
+    t1 = t2 = None
+    diff_summary = "(skipped)"
+    if not args.check_only:
+        t1, done = timed(tf1init + ["migrate", "--diff", "-q", "--no-cache", "--jobs", "1", tree], env=base)
+        diff_summary = done.stderr.decode().strip().splitlines()[-1]
+        t2, _ = timed(tf1init + ["migrate", "--diff", "-q", "--no-cache", "--jobs", "2", tree], env=base)
     tu = None
     if upgrade:
         out = os.path.join(root, "upgraded")
@@ -288,10 +292,11 @@ def main() -> int:
     rows = []
     if tu:
         rows.append(("tf_upgrade_v2 --intree --outtree", tu, f"{lines / tu:,.0f} lines/s", "reference"))
-    rows.append(("migrate --diff --jobs 1 (no cache)", t1, f"{lines / t1:,.0f} lines/s",
-                 f"{tu / t1:.1f}x faster than tf_upgrade_v2" if tu else ""))
-    rows.append(("migrate --diff --jobs 2 (no cache)", t2, f"{lines / t2:,.0f} lines/s",
-                 f"{tu / t2:.1f}x faster than tf_upgrade_v2 (target >= 5x)" if tu else ""))
+    if t1 is not None:
+        rows.append(("migrate --diff --jobs 1 (no cache)", t1, f"{lines / t1:,.0f} lines/s",
+                     f"{tu / t1:.1f}x faster than tf_upgrade_v2" if tu else ""))
+        rows.append(("migrate --diff --jobs 2 (no cache)", t2, f"{lines / t2:,.0f} lines/s",
+                     f"{tu / t2:.1f}x faster than tf_upgrade_v2 (target >= 5x)" if tu else ""))
     rows.append(("R: read the files, in Python", read, "",
                  f"CPU {read_cpu * 1e3:.1f} ms; open().read() {best['read_buffered'] * 1e3:.1f} ms, "
                  f"os.read {best['read_raw'] * 1e3:.1f} ms"))
