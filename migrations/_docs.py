@@ -16,6 +16,10 @@ graph-mode, initializers, `get_variable` and `initialized_value()` are reported,
 a Keras 3 initializer fixes its seed when constructed, so session code that re-initializes would
 get the same values again. Random-op renames (TFI101) apply in both.
 
+No rewrite drops a comment: the comments of a removed line stay, on lines of their own where the
+code was, and those inside a call that a rule rebuilds go above its statement (tested on every
+example below with a comment on each line).
+
 | code | name | summary | fix |
 |---|---|---|---|
 """

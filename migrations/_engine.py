@@ -14,16 +14,9 @@ import ast
 import re
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
-from ._model import CHANGED, FAILED, FIXED, MANUAL, UNCHANGED, FileResult, Finding, Rule
-
-# Any token a rule acts on. Migrated code (tf.random.normal, tf.keras.initializers.X) does not
-# match, so a --check over an already-migrated tree parses only what was left for a person.
-PREFILTER = re.compile(
-    r"_initializer\b|(?<!keras\.)\binitializers\.|initialize_all_variables|Session"
-    r"|\b(?:random_normal|random_uniform|random_gamma|random_poisson|random_shuffle"
-    r"|random_crop|multinomial)\b|(?<!random\.)truncated_normal|get_variable|initialized_value"
-    r"|Saver|\.restore\("
-)
+from ._model import CHANGED, FAILED, FIXED, MANUAL, UNCHANGED, FileResult, Finding
+from ._prefilter import mentions, tokens
+from ._rule import Rule
 
 # Calls that tie a file to graph mode (tf1 spelling). A file that keeps any of them stays
 # graph-mode: its session blocks and initializers are reported, not rewritten.
@@ -93,6 +86,27 @@ def cst_dotted(node) -> Optional[str]:
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
+def walk(tree: ast.AST) -> List[ast.AST]:
+    """Every node under ``tree``, itself included, in no particular order. About 2.5x faster than
+    ``ast.walk`` (no generators), and it skips the Load/Store/Del markers."""
+    found = []
+    stack = [tree]
+    pop, push, extend, add, node_type = stack.pop, stack.append, stack.extend, found.append, ast.AST
+    while stack:
+        node = pop()
+        if not isinstance(node, node_type):
+            continue  # None in Dict.keys, names in Global
+        add(node)
+        for field in node._fields:
+            if field != "ctx":
+                value = getattr(node, field, None)
+                if type(value) is list:
+                    extend(value)
+                elif isinstance(value, node_type):
+                    push(value)
+    return found
+
+
 class Context:
     """What the rules share about one file: imports, resolved calls, the plan, the findings."""
 
@@ -114,39 +128,45 @@ class Context:
         self._positions = None
         self.new_import: Optional[str] = None  # "tf" when `import tensorflow as tf` must be added
         self.rewritten_from_imports: Set[str] = set()
+        self.carriers = False  # a removed statement left comments to move (see _transform)
         self._index()
 
     # ---- stage 2: the ast --------------------------------------------------------------
     def _index(self) -> None:
-        raw_calls = []
-        for node in ast.walk(self.tree):
+        self.nodes: Dict[type, List[ast.AST]] = {}  # every node of the tree, by type
+        for node in walk(self.tree):
             kind = type(node)
-            if kind is ast.Call:
-                name = dotted(node.func)
-                if name:
-                    raw_calls.append((node, name))
-            elif kind is ast.Name:
-                self.bound.add(node.id)
-            elif kind is ast.Import:
-                for alias in node.names:
-                    self.bound.add((alias.asname or alias.name).split(".")[0])
-                    if alias.name == "tensorflow" or alias.name.startswith("tensorflow."):
-                        if alias.asname:
-                            self.aliases[alias.asname] = alias.name
-                        else:
-                            self.aliases["tensorflow"] = "tensorflow"
-            elif kind is ast.ImportFrom:
-                module = node.module or ""
-                for alias in node.names:
-                    self.bound.add(alias.asname or alias.name)
-                    if node.level == 0 and (module == "tensorflow" or module.startswith("tensorflow.")):
-                        self.aliases[alias.asname or alias.name] = module + "." + alias.name
+            found = self.nodes.get(kind)
+            if found is None:
+                self.nodes[kind] = [node]
+            else:
+                found.append(node)
+        self.bound.update(node.id for node in self.of(ast.Name))
+        for node in self.of(ast.Import):
+            for alias in node.names:
+                self.bound.add((alias.asname or alias.name).split(".")[0])
+                if alias.name == "tensorflow" or alias.name.startswith("tensorflow."):
+                    if alias.asname:
+                        self.aliases[alias.asname] = alias.name
+                    else:
+                        self.aliases["tensorflow"] = "tensorflow"
+        for node in self.of(ast.ImportFrom):
+            module = node.module or ""
+            for alias in node.names:
+                self.bound.add(alias.asname or alias.name)
+                if node.level == 0 and (module == "tensorflow" or module.startswith("tensorflow.")):
+                    self.aliases[alias.asname or alias.name] = module + "." + alias.name
         if not self.aliases:
             return
-        for node, name in raw_calls:
-            full = self.resolve(name)
+        for node in self.of(ast.Call):
+            full = self.resolve(dotted(node.func))
             if full:
                 self.calls.append((node, full))
+        self.calls.sort(key=lambda pair: (pair[0].lineno, pair[0].col_offset))
+
+    def of(self, kind: type) -> List:
+        """Every node of one type in the file (one walk serves the engine and all rules)."""
+        return self.nodes.get(kind, [])
 
     def resolve(self, name: Optional[str]) -> Optional[str]:
         """``tf.X`` for a dotted name written in this file, through its imports; else None."""
@@ -222,18 +242,19 @@ class Context:
         return cst.parse_expression(self.handle() + target[2:])
 
 
-def _prefilter(source: str) -> bool:
-    return "tensorflow" in source and PREFILTER.search(source) is not None
-
-
 def migrate_source(source: str, path: str = "<string>", rules: Optional[Iterable[Rule]] = None) -> FileResult:
     """Migrate one file's text. Never raises for bad input: a file that does not parse comes
     back FAILED with its error and its text unchanged."""
+    if not mentions(source):
+        return FileResult(path, UNCHANGED, source, source)
+    return migrate_screened(source, path, rules)
+
+
+def migrate_screened(source: str, path: str, rules: Optional[Iterable[Rule]] = None) -> FileResult:
+    """``migrate_source`` for a text that already passed the prefilter (on its bytes)."""
     from ._registry import all_rules
 
     rules = list(all_rules() if rules is None else rules)
-    if not _prefilter(source):
-        return FileResult(path, UNCHANGED, source, source)
     try:
         tree = ast.parse(source, filename=path)
     except (SyntaxError, ValueError) as error:  # ValueError: NUL bytes
@@ -283,9 +304,10 @@ def _sparse(ctx: Context) -> Tuple[str, List[str]]:
         first = min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", ())])
         spans.append((first, stmt.end_lineno, stmt))
     keep = set()
+    pattern = tokens(str)
     for first, last, stmt in spans:
         text = "".join(lines[first - 1:last])
-        if isinstance(stmt, (ast.Import, ast.ImportFrom)) or PREFILTER.search(text):
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)) or pattern.search(text):
             keep.update(range(first, last + 1))
     kept_texts: List[str] = []
     out, line = [], 1
@@ -307,7 +329,7 @@ def _rewrite(ctx: Context) -> FileResult:
     import libcst as cst
     from libcst.metadata import MetadataWrapper
 
-    from ._transform import Transformer
+    from ._transform import Settle, Transformer
 
     sparse, kept = _sparse(ctx)
     try:
@@ -318,6 +340,8 @@ def _rewrite(ctx: Context) -> FileResult:
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     transformer = Transformer(ctx)
     new_module = wrapper.visit(transformer)
+    if ctx.carriers:
+        new_module = new_module.visit(Settle())
     new_sparse = new_module.code
     findings = ctx.sorted_findings()
     if new_sparse == sparse:

@@ -72,12 +72,13 @@ class Facts:
         for info in self.variables.values():  # TF1 makes a repeated name unique ("w_1")
             if info.checkpoint_name and literal_names.get(info.checkpoint_name, 0) > 1:
                 info.checkpoint_name = None
-        for node in ast.walk(ctx.tree):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        for node in ctx.of(ast.Call):
+            if isinstance(node.func, ast.Attribute):
                 if node.func.attr.startswith(("assign", "scatter_")) and isinstance(node.func.value, ast.Name):
                     key = node.func.value.id
                     self.assigned[key] = self.assigned.get(key, 0) + 1
-            elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+        for node in ctx.of(ast.AugAssign):
+            if isinstance(node.target, ast.Name):
                 self.assigned[node.target.id] = self.assigned.get(node.target.id, 0) + 1
 
     def _walk(self, body, function, in_with):

@@ -1,6 +1,11 @@
-"""Values the codemods produce and the shape of a rule. No behaviour here, only data."""
-from dataclasses import dataclass, field
-from typing import Callable, Optional, Tuple
+"""Values the codemods produce. No behaviour here, only data.
+
+Frozen named tuples rather than dataclasses: every ``tf1init migrate`` run makes them, and a run
+over cached files must not pay the import of ``dataclasses`` (with ``inspect``) and the class
+construction, several milliseconds against a budget of a few times the time to read the files.
+The shape of a rule (only needed when the engine runs) is in ``_rule``.
+"""
+from typing import NamedTuple, Optional, Tuple
 
 # What happened at one place in a file.
 FIXED = "fixed"  # rewritten
@@ -8,8 +13,7 @@ WARNING = "warning"  # rewritten, but a person should look (the message says wha
 MANUAL = "manual"  # left as it is for a person, with the reason
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     path: str
     line: int
     col: int  # 1-based, like editors and compilers
@@ -33,8 +37,7 @@ UNCHANGED = "unchanged"
 FAILED = "failed"  # did not parse, or the rewrite was refused: the file is left byte-identical
 
 
-@dataclass(frozen=True)
-class FileResult:
+class FileResult(NamedTuple):
     path: str
     status: str
     source: str
@@ -45,34 +48,3 @@ class FileResult:
     @property
     def changed(self) -> bool:
         return self.status == CHANGED
-
-
-@dataclass(frozen=True)
-class Example:
-    """One documented case of a rule; every example runs as a test (and its output twice).
-
-    ``after`` is None when the code must stay byte-identical. ``findings`` are the expected
-    messages as ``"LINE:COL KIND: text"`` prefixes (``KIND`` one of fixed/warning/manual), where
-    only what is written is compared: a prefix of the message is enough.
-    """
-
-    id: str
-    before: str
-    after: Optional[str] = None
-    findings: Tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Rule:
-    code: str  # stable, e.g. TFI101
-    name: str  # kebab-case
-    summary: str  # one line
-    why: str  # a paragraph: what goes wrong without it, and what the rewrite keeps
-    fix_safety: str  # "safe" or "review", with the reason in why
-    examples: Tuple[Example, ...]
-    # The engine calls these hooks (see _engine.Context); a rule defines the ones it needs.
-    analyze: Optional[Callable] = None  # (ctx) on the CPython ast, before anything is rewritten
-    after_mode: Optional[Callable] = None  # (ctx) -> bool: reports on the ast; True if LibCST has work
-    on_call: Optional[Callable] = None  # (ctx, original, updated) -> node, LibCST
-    on_statement: Optional[Callable] = None  # (ctx, original, updated) -> node(s), LibCST
-    triggers: Tuple[str, ...] = field(default=())  # tf1 names whose calls make a file a candidate

@@ -1,10 +1,76 @@
-"""The one LibCST pass: it hands each call and statement to the rules that own them."""
-from typing import Union
+"""The one LibCST pass: it hands each call and statement to the rules that own them.
+
+Rewrites never drop a comment. A call a rule rebuilds loses the comments in its old brackets:
+they go, as lines of their own, above the statement that holds the call. A removed statement
+leaves a CommentLines in its place, and a second, small pass (only when there are some) moves
+their lines onto the next statement of the same block, or to the block's end (the two-pass
+split keeps a block's statements lined up with the plan while rules work on it).
+"""
+from typing import List, Optional
 
 import libcst as cst
 from libcst.metadata import PositionProvider
 
 from ._engine import Context
+
+
+class CommentLines(cst.SimpleStatementLine):
+    """The comments a removed statement leaves behind (its ``leading_lines``); never printed as
+    code, the settle pass consumes it."""
+
+    __slots__ = ()
+
+
+class _Comments(cst.CSTVisitor):
+    def __init__(self):
+        super().__init__()
+        self.found: List[cst.Comment] = []
+
+    def visit_Comment(self, node: cst.Comment) -> None:
+        self.found.append(node)
+
+
+def _comments(node: cst.CSTNode) -> List[cst.Comment]:
+    found = _Comments()
+    node.visit(found)
+    return found.found
+
+
+def _above(ctx: Context, result, lines: List[cst.EmptyLine]):
+    """``result`` (what a statement became) with ``lines`` just above it."""
+    if isinstance(result, cst.FlattenSentinel) and result.nodes:
+        first, *rest = result.nodes
+        return cst.FlattenSentinel([first.with_changes(leading_lines=[*first.leading_lines, *lines]), *rest])
+    if isinstance(result, (cst.FlattenSentinel, cst.RemovalSentinel)):
+        return leave_lines(ctx, lines)
+    return result.with_changes(leading_lines=[*result.leading_lines, *lines])
+
+
+def comment_lines(node: cst.CSTNode, keep_blank_lines: bool = False) -> List[cst.EmptyLine]:
+    """Every comment of ``node`` as lines of their own: its leading lines as written (the blank
+    lines among them only if they hold a comment, or if ``keep_blank_lines``), then each other
+    comment, a trailing one included, in source order."""
+    leading = list(getattr(node, "leading_lines", ()))
+    own = {id(line.comment) for line in leading if line.comment is not None}
+    if not own and not keep_blank_lines:
+        leading = []
+    return leading + [cst.EmptyLine(comment=c) for c in _comments(node) if id(c) not in own]
+
+
+def leave_lines(ctx: Context, lines: List[cst.EmptyLine]):
+    """A statement-list entry holding ``lines`` until the settle pass, or REMOVE if none."""
+    if not lines:
+        return cst.RemovalSentinel.REMOVE
+    ctx.carriers = True
+    return CommentLines(body=[cst.Pass()], leading_lines=lines)
+
+
+def remove(ctx: Context, node: cst.CSTNode):
+    """Remove a statement, keeping its comments."""
+    return leave_lines(ctx, comment_lines(node))
+
+
+_STATEMENT = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
 
 
 class Transformer(cst.CSTTransformer):
@@ -15,21 +81,40 @@ class Transformer(cst.CSTTransformer):
         self.ctx = ctx
         self.call_rules = [rule for rule in ctx.rules if rule.on_call]
         self.statement_rules = [rule for rule in ctx.rules if rule.on_statement]
+        self.lost: List[List[cst.EmptyLine]] = []  # per enclosing statement: comments of rebuilt calls
 
     def visit_Module(self, node: cst.Module) -> bool:
         self.ctx._positions = self.metadata
         return True
 
+    def on_visit(self, node) -> bool:
+        if isinstance(node, _STATEMENT):
+            self.lost.append([])
+        return super().on_visit(node)
+
+    def on_leave(self, original, updated):
+        result = super().on_leave(original, updated)
+        if isinstance(original, _STATEMENT):
+            lost = self.lost.pop()
+            if lost:
+                result = _above(self.ctx, result, lost)
+        return result
+
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         for rule in self.call_rules:
             result = rule.on_call(self.ctx, original, updated)
             if result is not updated:
+                if self.lost:
+                    kept = {id(c) for c in _comments(result)}
+                    self.lost[-1].extend(cst.EmptyLine(comment=c) for c in _comments(updated) if id(c) not in kept)
                 return result
         return updated
 
     def _statement(self, original, updated):
         for rule in self.statement_rules:
             result = rule.on_statement(self.ctx, original, updated)
+            if result is cst.RemovalSentinel.REMOVE:
+                return remove(self.ctx, updated)
             if result is not updated:
                 return result
         return updated
@@ -51,8 +136,42 @@ class Transformer(cst.CSTTransformer):
         if ctx.new_import:  # first, so that it lands after the from-import it may replace
             body = _add_import(body, ctx.new_import)
         if ctx.rewritten_from_imports:
-            body = _drop_unused_from_imports(body, ctx.rewritten_from_imports)
+            body = _drop_unused_from_imports(ctx, body, ctx.rewritten_from_imports)
         return updated.with_changes(body=body)
+
+
+class Settle(cst.CSTTransformer):
+    """Moves each CommentLines' lines onto the next statement of its block, or to the block's
+    footer when none follows; a block left with only comments gets a ``pass`` after them."""
+
+    def on_visit(self, node) -> bool:
+        return not isinstance(node, CommentLines) and super().on_visit(node)
+
+    def leave_IndentedBlock(self, original, updated):
+        body, rest = _settle(updated.body)
+        if not body:
+            return updated.with_changes(body=[cst.SimpleStatementLine([cst.Pass()], leading_lines=rest)])
+        return updated.with_changes(body=body, footer=[*rest, *updated.footer])
+
+    def leave_Module(self, original, updated):
+        body, rest = _settle(updated.body)
+        return updated.with_changes(body=body, footer=[*rest, *updated.footer])
+
+
+def _settle(statements):
+    """(statements, lines left after the last one, blank lines at their end dropped)."""
+    body, carried = [], []
+    for statement in statements:
+        if isinstance(statement, CommentLines):
+            carried.extend(statement.leading_lines)
+            continue
+        if carried:
+            statement = statement.with_changes(leading_lines=[*carried, *statement.leading_lines])
+            carried = []
+        body.append(statement)
+    while carried and carried[-1].comment is None:
+        carried.pop()
+    return body, carried
 
 
 class _Names(cst.CSTVisitor):
@@ -69,7 +188,7 @@ class _Names(cst.CSTVisitor):
         return False
 
 
-def _drop_unused_from_imports(body, names):
+def _drop_unused_from_imports(ctx: Context, body, names):
     """Remove ``from tensorflow import random_normal`` names that no rewritten code uses (TF2
     has no such names: the import itself would fail)."""
     seen = _Names()
@@ -87,6 +206,9 @@ def _drop_unused_from_imports(body, names):
             keep = [a for a in node.names if (a.evaluated_alias or a.evaluated_name) not in unused]
             if len(keep) != len(node.names):
                 if not keep:
+                    left = remove(ctx, statement)
+                    if left is not cst.RemovalSentinel.REMOVE:
+                        result.append(left)
                     continue
                 keep[-1] = keep[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
                 statement = statement.with_changes(body=[node.with_changes(names=keep)])

@@ -32,6 +32,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--report", metavar="FILE.json",
                         help="write every change and every construct left for a person as JSON")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar, no per-finding lines")
+    parser.add_argument("--cache-dir", metavar="DIR",
+                        help="where clean results are cached (default: $TF1INIT_CACHE_DIR or .tf1init_cache)")
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
 
 
 def _codes(text: str):
@@ -59,10 +62,10 @@ class _Progress:
 
 def run(args) -> int:
     from ._files import Options, discover, run_many
-    from ._registry import select
+    from ._registry import select_codes
 
     try:
-        select(_codes(args.select), _codes(args.ignore))
+        codes = select_codes(_codes(args.select), _codes(args.ignore))
     except ValueError as error:
         print(f"tf1init migrate: {error}", file=sys.stderr)
         return 2
@@ -77,7 +80,12 @@ def run(args) -> int:
     kinds = {FIXED: 0, WARNING: 0, MANUAL: 0}
     outcomes = []
     out = sys.stdout
-    for outcome in run_many(files, options, jobs):
+    cache = None
+    if not args.no_cache and files:
+        from ._cache import ResultCache, default_folder
+
+        cache = ResultCache.open(args.cache_dir or default_folder(), codes)
+    for outcome in run_many(files, options, jobs, cache):
         progress.step()
         counts[outcome.status] += 1
         for finding in outcome.findings:
@@ -94,6 +102,8 @@ def run(args) -> int:
             for finding in outcome.findings:
                 if finding.kind != FIXED:
                     print(str(finding), file=sys.stderr)
+    if cache is not None:
+        cache.save()  # never an error: a cache that cannot be written is only slower next time
     elapsed = time.perf_counter() - started
     verb = {"diff": "would change", "check": "would change", "write": "changed"}[args.mode]
     print(

@@ -1,9 +1,11 @@
 """TFI101: TF1 random ops (``tf.random_normal``, ...) to ``tf.random.*``, arguments kept."""
-import libcst as cst
+from __future__ import annotations  # annotations name LibCST classes, imported lazily
 
 from .. import _catalogue
 from .._engine import Context, tf1
-from .._model import FIXED, MANUAL, Example, Rule
+from .._libcst import cst
+from .._model import FIXED, MANUAL
+from .._rule import Example, Rule
 
 CODE = "TFI101"
 

@@ -1,12 +1,14 @@
 """TFI102: TF1 initializers to ``tf.keras.initializers.*``, exactly as the catalogue says."""
+from __future__ import annotations  # annotations name LibCST classes, imported lazily
+
 import ast
 from typing import Dict, Optional, Tuple
 
-import libcst as cst
-
 from .. import _catalogue
 from .._engine import Context, tf1
-from .._model import FIXED, MANUAL, WARNING, Example, Rule
+from .._libcst import cst
+from .._model import FIXED, MANUAL, WARNING
+from .._rule import Example, Rule
 
 CODE = "TFI102"
 _GRAPH_NOTE = ("a Keras 3 initializer fixes its seed when constructed, so re-running it in a session "

@@ -1,13 +1,15 @@
 """TFI104: initializer runs and simple ``with tf.Session() as sess:`` blocks to eager code."""
+from __future__ import annotations  # annotations name LibCST classes, imported lazily
+
 import ast
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set, Tuple
 
-import libcst as cst
-
 from .._engine import Context, is_graph_only, tf1
 from .._facts import INIT_OPS, STATEFUL_METHODS, facts, is_compound, method_call, source_of
-from .._model import FIXED, MANUAL, Example, Rule
+from .._libcst import cst
+from .._model import FIXED, MANUAL
+from .._rule import Example, Rule
 from . import tfi106_restore as restore_rule
 
 CODE = "TFI104"
@@ -65,7 +67,7 @@ def analyze(ctx: Context) -> None:
             elif kind == "restore":
                 restore_rule.accept(ctx, inner, data)
     for name, stmts in f.init_names.items():
-        loads = [n for n in ast.walk(ctx.tree) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
+        loads = [n for n in ctx.of(ast.Name) if n.id == name and isinstance(n.ctx, ast.Load)]
         alone = all(sum(1 for s in f.statements if s.lineno == stmt.lineno) == 1 for stmt in stmts)
         if alone and all(id(n) in removable for n in loads):
             for stmt in stmts:
@@ -215,25 +217,28 @@ def on_statement(ctx: Context, original, updated):
     block = plan.blocks.get(ctx.cst_line(original))
     if block is None:
         return updated
+    from .._transform import CommentLines, leave_lines, remove
+
     ctx.report(original, CODE, FIXED, "session block became eager code")
-    pending = list(updated.leading_lines)
-    if updated.body.header.comment is not None:
-        pending.append(cst.EmptyLine(comment=updated.body.header.comment))
-    result = []
+    # The block's lines and comments stay where they were: the `with` line's before the body,
+    # a removed statement's in its place, the footer's after it.
+    body = []
     for old, new, (kind, _, data) in zip(original.body.body, updated.body.body, block.actions):
         if kind == "remove":
             ctx.report(old, CODE, FIXED, "initializer run removed: eager variables are initialized when created")
-            pending.extend(new.leading_lines)
-            continue
-        statements = restore_rule.statements(ctx, old, new, data) if kind == "restore" else [new]
-        if statements:
-            first = statements[0]
-            statements[0] = first.with_changes(leading_lines=pending + list(first.leading_lines))
-            pending = []
-        result.extend(statements)
-    if not result:
-        return cst.RemovalSentinel.REMOVE
-    return cst.FlattenSentinel(result)
+            body.append(remove(ctx, new))
+        else:
+            body.extend(restore_rule.statements(ctx, old, new, data) if kind == "restore" else [new])
+    header = list(updated.leading_lines)
+    if updated.body.header.comment is not None:
+        header.append(cst.EmptyLine(comment=updated.body.header.comment))
+    if not any(line.comment for line in header) and all(
+            isinstance(entry, CommentLines) or entry is cst.RemovalSentinel.REMOVE for entry in body):
+        header = []  # the whole block goes: its blank lines go with it
+    footer = list(updated.body.footer)
+    result = [leave_lines(ctx, header), *body, leave_lines(ctx, footer if any(line.comment for line in footer) else [])]
+    result = [entry for entry in result if entry is not cst.RemovalSentinel.REMOVE]
+    return cst.FlattenSentinel(result) if result else cst.RemovalSentinel.REMOVE
 
 
 RULE = Rule(
@@ -247,7 +252,8 @@ RULE = Rule(
         "silently nothing. The rule removes `sess.run(tf.global_variables_initializer())` (and "
         "`initialize_all_variables`, `local_variables_initializer`, `variables_initializer([...])`) and "
         "turns a session block into plain code when its body only creates variables, runs the initializers "
-        "once, and reads variables (`sess.run(v)` becomes `v.numpy()`). Anything else in the block "
+        "once, and reads variables (`sess.run(v)` becomes `v.numpy()`). Comments of removed lines stay, "
+        "on lines of their own where the code was. Anything else in the block "
         "(placeholders, feeds, loops, assigns, a second initialization, several sessions in one file) "
         "leaves the block, and the whole file, graph-mode: it is reported and never half-converted."
     ),
@@ -293,6 +299,50 @@ RULE = Rule(
                 "def main():\n"
                 "    b = tf.Variable(tf.ones([3]))\n"
                 "    return b.numpy()\n"
+            ),
+        ),
+        Example(
+            "comments-kept",
+            before=(
+                "import tensorflow as tf\n"
+                "\n"
+                "w = tf.Variable(tf.zeros([2]), name=\"w\")\n"
+                "# the initializer op\n"
+                "init = tf.global_variables_initializer()  # every variable\n"
+                "with tf.Session() as sess:\n"
+                "    # TF1 needs this, TF2 does not\n"
+                "    sess.run(init)  # initialize\n"
+                "    print(sess.run(w))\n"
+                "    # done\n"
+            ),
+            after=(
+                "import tensorflow as tf\n"
+                "\n"
+                "w = tf.Variable(tf.zeros([2]), name=\"w\")\n"
+                "# the initializer op\n"
+                "# every variable\n"
+                "# TF1 needs this, TF2 does not\n"
+                "# initialize\n"
+                "print(w.numpy())\n"
+                "# done\n"
+            ),
+        ),
+        Example(
+            "session-only-to-initialize",
+            before=(
+                "import tensorflow as tf\n"
+                "def build():\n"
+                "    w = tf.Variable(tf.ones([3]))\n"
+                "    with tf.Session() as sess:  # a session just to initialize\n"
+                "        sess.run(tf.global_variables_initializer())\n"
+                "    return w\n"
+            ),
+            after=(
+                "import tensorflow as tf\n"
+                "def build():\n"
+                "    w = tf.Variable(tf.ones([3]))\n"
+                "    # a session just to initialize\n"
+                "    return w\n"
             ),
         ),
         Example(

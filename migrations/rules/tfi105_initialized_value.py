@@ -1,17 +1,19 @@
 """TFI105: ``w.initialized_value()`` to an eager read of ``w``'s value."""
-import ast
+from __future__ import annotations  # annotations name LibCST classes, imported lazily
 
-import libcst as cst
+import ast
 
 from .._engine import Context
 from .._facts import facts, method_call
-from .._model import FIXED, MANUAL, WARNING, Example, Rule
+from .._libcst import cst
+from .._model import FIXED, MANUAL, WARNING
+from .._rule import Example, Rule
 
 CODE = "TFI105"
 
 
 def _calls(ctx: Context):
-    return [node for node in ast.walk(ctx.tree) if method_call(node, None, "initialized_value")
+    return [node for node in ctx.of(ast.Call) if method_call(node, None, "initialized_value")
             and not node.args and not node.keywords]
 
 

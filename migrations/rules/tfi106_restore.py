@@ -1,14 +1,16 @@
 """TFI106: ``saver.restore(sess, path)`` used instead of initialization, to eager assigns."""
+from __future__ import annotations  # annotations name LibCST classes, imported lazily
+
 import ast
 import json
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set, Tuple
 
-import libcst as cst
-
 from .._engine import Context
 from .._facts import facts, method_call, source_of
-from .._model import FIXED, MANUAL, Example, Rule
+from .._libcst import cst
+from .._model import FIXED, MANUAL
+from .._rule import Example, Rule
 
 CODE = "TFI106"
 # Saver arguments that only matter when saving; anything else changes how names map.
@@ -48,8 +50,8 @@ def plan(ctx: Context) -> RestorePlan:
                 saver.reason = f"`{saver.name}` is bound more than once"
             savers[saver.name] = saver
     if savers:
-        for node in ast.walk(ctx.tree):
-            if isinstance(node, ast.Name) and node.id in savers and isinstance(node.ctx, ast.Load):
+        for node in sorted(ctx.of(ast.Name), key=lambda n: (n.lineno, n.col_offset)):
+            if node.id in savers and isinstance(node.ctx, ast.Load):
                 saver = savers[node.id]
                 if saver.reason is None and not any(node is call.func.value for call in saver.restores):
                     line, col = ctx.ast_pos(node)
@@ -69,7 +71,7 @@ def _mapping(ctx, f, call: ast.Call, saver: SaverPlan) -> Optional[str]:
     if len(call.args) > 1:
         return "Saver with positional arguments after var_list"
     # Remember the restore calls now, to tell them from other uses of the saver.
-    for node in ast.walk(ctx.tree):
+    for node in ctx.of(ast.Call):
         if method_call(node, saver.name, "restore"):
             saver.restores.append(node)
     if var_list is None:
@@ -142,9 +144,10 @@ def statements(ctx: Context, original: cst.SimpleStatementLine, updated: cst.Sim
     ctx.report(original, CODE, FIXED,
                f"restore of {len(saver.mapping)} variable(s) by checkpoint name became eager assigns "
                "(tf.train.load_variable; a shape mismatch raises instead of passing silently)")
-    if result:
-        result[0] = result[0].with_changes(leading_lines=updated.leading_lines)
-    return result
+    from .._transform import comment_lines, leave_lines
+
+    kept = leave_lines(ctx, comment_lines(updated, keep_blank_lines=True))  # its lines and comments, then the assigns
+    return ([] if kept is cst.RemovalSentinel.REMOVE else [kept]) + result
 
 
 def after_mode(ctx: Context) -> bool:
@@ -219,6 +222,24 @@ RULE = Rule(
                 "import tensorflow as tf\n"
                 "w = tf.Variable(tf.zeros([3]))\n"
                 "w.assign(tf.train.load_variable(path, \"layer/w\"))\n"
+            ),
+        ),
+        Example(
+            "comments-kept",
+            before=(
+                "import tensorflow as tf\n"
+                "w = tf.Variable(tf.zeros([3]), name=\"w\")\n"
+                "# restore the trained weights\n"
+                "saver = tf.train.Saver([w])\n"
+                "with tf.Session() as sess:\n"
+                "    saver.restore(sess, CHECKPOINT)  # from training\n"
+            ),
+            after=(
+                "import tensorflow as tf\n"
+                "w = tf.Variable(tf.zeros([3]), name=\"w\")\n"
+                "# restore the trained weights\n"
+                "# from training\n"
+                "w.assign(tf.train.load_variable(CHECKPOINT, \"w\"))\n"
             ),
         ),
         Example(

@@ -149,3 +149,16 @@ def test_migrate_help_does_not_import_tensorflow_or_libcst():
             "print('tensorflow' in sys.modules, 'libcst' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd="/")
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_notebook_cell_that_starts_with_a_removed_statement(tmp_path):
+    cells = [["import tensorflow as tf\n", "w = tf.Variable(tf.zeros([2]), name='w')"],
+             ["# build the initializer\n", "init = tf.global_variables_initializer()"],
+             ["with tf.Session() as sess:\n", "    sess.run(init)\n", "    print(sess.run(w))"]]
+    notebook = {"cells": [{"cell_type": "code", "execution_count": i, "metadata": {}, "outputs": [], "source": s}
+                          for i, s in enumerate(cells)], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    path = tmp_path / "init.ipynb"
+    path.write_text(json.dumps(notebook, indent=1) + "\n")
+    assert main(["migrate", "--write", "-q", str(path)]) == 1
+    assert [c["source"] for c in json.loads(path.read_text())["cells"]] == [
+        cells[0], ["# build the initializer"], ["print(w.numpy())"]]

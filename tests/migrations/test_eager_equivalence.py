@@ -23,12 +23,15 @@ b = tf.Variable(tf.ones([3]), name="b")
 c = tf.Variable(b.initialized_value() * 2, name="c")  # from b's initial value
 r = tf.Variable(tf.random_uniform([4], minval=1.0, maxval=2.0), name="r")
 g = tf.get_variable("g", [30, 20])
+d = tf.get_variable("d", [40, 10], dtype=tf.float64)  # no initializer: TF1's default by dtype
+n = tf.get_variable("n", [2], dtype=tf.int64)
+t = tf.get_variable("t", [2], dtype="string")
 saver = tf.train.Saver({"b": b})
 with tf.Session() as sess:
     sess.run(tf.global_variables_initializer())
     saver.restore(sess, CKPT)
-    out = sess.run([w, b, c, r, g])
-print(json.dumps([v.tolist() for v in out]))
+    out = sess.run([w, b, c, r, g, d, n, t])
+print(json.dumps([v.tolist() for v in out], default=bytes.decode))
 '''
 
 TF1_RUN = '''\
@@ -73,7 +76,8 @@ def test_migrated_program_matches_tf1_session(tmp_path):
     ckpt = str(tmp_path / "model.ckpt")
     tf1 = run(TF1_RUN, ckpt, tmp_path / "tf1.py")
     tf2 = run(EAGER_RUN, ckpt, tmp_path / "tf2.py")
-    for name, a, e in zip("wbcrg", tf1, tf2):
+    assert len(tf1) == len(tf2) == 8
+    for name, a, e in zip("wbcrgdnt", tf1, tf2):
         assert a.shape == e.shape, name
     np.testing.assert_allclose(tf2[0], tf1[0])  # constant initializer
     np.testing.assert_allclose(tf2[1], [7.0, 8.0, 9.0])  # restored
@@ -81,6 +85,11 @@ def test_migrated_program_matches_tf1_session(tmp_path):
     np.testing.assert_allclose(tf2[2], tf1[2])  # from b's initial value, not the restored one
     for values in (tf1[3], tf2[3]):  # random: the same law, not the same samples
         assert values.min() >= 1.0 and values.max() < 2.0
-    limit = np.sqrt(6.0 / (30 + 20))  # TF1's default initializer: Glorot uniform
-    for values in (tf1[4], tf2[4]):
-        assert np.abs(values).max() <= limit and values.std() > limit / 3
+    for index, fans in ((4, 30 + 20), (5, 40 + 10)):  # floats: TF1's default is Glorot uniform
+        limit = np.sqrt(6.0 / fans)
+        for values in (tf1[index], tf2[index]):
+            assert np.abs(values).max() <= limit and abs(values.std() - limit / np.sqrt(3)) < limit / 10
+    for values in (tf1[6], tf2[6]):  # integers: zeros
+        assert values.tolist() == [0, 0]
+    for values in (tf1[7], tf2[7]):  # strings: empty
+        assert values.tolist() == ["", ""]

@@ -11,8 +11,11 @@ CASES = [(rule, example) for rule in all_rules() for example in rule.examples]
 
 
 def test_rules_are_found_and_well_formed():
+    from tf1init.migrations import _registry
+
     rules = all_rules()
     assert [r.code for r in rules] == ["TFI101", "TFI102", "TFI103", "TFI104", "TFI105", "TFI106"]
+    assert _registry.codes() == tuple(r.code for r in rules)  # known without importing a rule
     for rule in rules:
         assert re.fullmatch(r"TFI\d{3}", rule.code) and re.fullmatch(r"[a-z][a-z-]+", rule.name)
         assert rule.summary and rule.why and rule.fix_safety.split(":")[0] in ("safe", "review")
@@ -92,3 +95,123 @@ def test_untouched_statements_come_back_verbatim():
     )
     result = migrate_source(source, "keep.py")
     assert result.new_source == source.replace("tf.random_normal", "tf.random.normal")
+
+
+def test_prefilter_lets_through_every_example_with_work():
+    from tf1init.migrations._prefilter import candidate, mentions
+
+    for rule, example in CASES:
+        if example.after is not None or example.findings:
+            assert mentions(example.before) and candidate(example.before.encode()), f"{rule.code} {example.id}"
+    assert not mentions("import tensorflow as tf\nx = tf.random.truncated_normal([2])\n"
+                        "i = tf.keras.initializers.GlorotUniform()\n")
+
+
+@pytest.mark.parametrize("source,expected", [
+    (  # a block left with only comments gets a pass after them
+        "import tensorflow as tf\n"
+        "w = tf.Variable(tf.zeros([2]), name='w')\n"
+        "if ready:\n"
+        "    with tf.Session() as sess:\n"
+        "        # initialize\n"
+        "        sess.run(tf.global_variables_initializer())\n",
+        "import tensorflow as tf\n"
+        "w = tf.Variable(tf.zeros([2]), name='w')\n"
+        "if ready:\n"
+        "    # initialize\n"
+        "    pass\n",
+    ),
+    (  # comments inside a removed statement's brackets, and at the end of the file
+        "import tensorflow as tf\n"
+        "w = tf.Variable(tf.zeros([2]), name='w')\n"
+        "init = tf.variables_initializer([  # only w\n"
+        "    w,  # the weights\n"
+        "])\n"
+        "with tf.Session() as sess:\n"
+        "    sess.run(init)\n"
+        "    # the end\n",
+        "import tensorflow as tf\n"
+        "w = tf.Variable(tf.zeros([2]), name='w')\n"
+        "# only w\n"
+        "# the weights\n"
+        "# the end\n",
+    ),
+    (  # a from-import that the rewrite leaves unused goes, its comment stays
+        "from tensorflow import random_normal  # TF1 name\n"
+        "x = random_normal([2])\n",
+        "# TF1 name\n"
+        "import tensorflow as tf\n"
+        "x = tf.random.normal([2])\n",
+    ),
+    (  # blank lines of a removed statement go with it when it has no comment
+        "import tensorflow as tf\n"
+        "w = tf.Variable(tf.zeros([2]), name='w')\n"
+        "\n"
+        "init = tf.global_variables_initializer()\n"
+        "\n"
+        "with tf.Session() as sess:\n"
+        "    sess.run(init)\n"
+        "    print(sess.run(w))\n",
+        "import tensorflow as tf\n"
+        "w = tf.Variable(tf.zeros([2]), name='w')\n"
+        "\n"
+        "print(w.numpy())\n",
+    ),
+    (  # a session block that only initialized goes with its blank lines
+        "import tensorflow as tf\n"
+        "x = 1\n"
+        "\n"
+        "with tf.Session() as sess:\n"
+        "    sess.run(tf.global_variables_initializer())\n"
+        "\n"
+        "y = 2\n",
+        "import tensorflow as tf\n"
+        "x = 1\n"
+        "\n"
+        "y = 2\n",
+    ),
+], ids=["only-comments-left", "inner-and-final-comments", "dropped-from-import", "blank-lines", "empty-block"])
+def test_removed_statements_keep_their_comments(source, expected):
+    result = migrate_source(source, "c.py")
+    assert result.new_source == expected
+    assert migrate_source(expected, "c.py").new_source == expected
+
+
+def _commented(source: str, trailing: bool) -> str:
+    """Every line of ``source`` with a numbered comment line above it (and one at its end)."""
+    out = []
+    for number, line in enumerate(source.splitlines(keepends=True)):
+        if line.strip():
+            out.append(f"{re.match(r'[ ]*', line).group(0)}# c{number}\n")
+            if trailing:
+                line = line.rstrip("\n") + f"  # t{number}\n"
+        out.append(line)
+    return "".join(out)
+
+
+REWRITES = [(rule, example, trailing) for rule, example in CASES if example.after is not None
+            for trailing in (False, True)]
+
+
+@pytest.mark.parametrize("rule,example,trailing", REWRITES,
+                         ids=[f"{r.code}-{e.id}-{'trailing' if t else 'above'}" for r, e, t in REWRITES])
+def test_no_rewrite_drops_a_comment(rule, example, trailing):
+    source = _commented(example.before, trailing)
+    result = migrate_source(source, "example.py")
+    assert result.status == CHANGED
+    ast.parse(result.new_source)
+    assert migrate_source(result.new_source, "example.py").new_source == result.new_source
+    assert set(re.findall(r"# [ct]\d+", result.new_source)) == set(re.findall(r"# [ct]\d+", source))
+
+
+def test_comments_in_a_rebuilt_call_go_above_its_statement():
+    source = ("import tensorflow as tf\n"
+              "init = tf.random_normal_initializer(\n"
+              "    stddev=0.1,  # small\n"
+              "    seed=1,  # fixed\n"
+              ")\n")
+    assert migrate_source(source, "c.py").new_source == (
+        "import tensorflow as tf\n"
+        "# small\n"
+        "# fixed\n"
+        "init = tf.keras.initializers.RandomNormal(mean=0.0, stddev=0.1, seed=1)\n")
