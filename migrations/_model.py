@@ -1,11 +1,11 @@
 """Values the codemods produce. No behaviour here, only data.
 
-Frozen named tuples rather than dataclasses: every ``tf1init migrate`` run makes them, and a run
-over cached files must not pay the import of ``dataclasses`` (with ``inspect``) and the class
-construction, several milliseconds against a budget of a few times the time to read the files.
+Named tuples from ``collections.namedtuple``, not dataclasses nor ``typing.NamedTuple``: every
+``tf1init migrate`` run makes them, and a ``--check`` over cached files must not pay for
+importing ``dataclasses`` or ``typing`` (``typing`` alone costs more than reading 500 files).
 The shape of a rule (only needed when the engine runs) is in ``_rule``.
 """
-from typing import NamedTuple, Optional, Tuple
+from collections import namedtuple
 
 # What happened at one place in a file.
 FIXED = "fixed"  # rewritten
@@ -13,13 +13,11 @@ WARNING = "warning"  # rewritten, but a person should look (the message says wha
 MANUAL = "manual"  # left as it is for a person, with the reason
 
 
-class Finding(NamedTuple):
-    path: str
-    line: int
-    col: int  # 1-based, like editors and compilers
-    rule: str
-    kind: str  # FIXED | WARNING | MANUAL
-    message: str
+class Finding(namedtuple("Finding", "path line col rule kind message")):
+    """One place in a file: ``line`` and ``col`` (1-based, like editors and compilers), the
+    ``rule`` code, ``kind`` (FIXED, WARNING or MANUAL) and a message saying why."""
+
+    __slots__ = ()
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.col}: {self.rule} {self.kind}: {self.message}"
@@ -37,13 +35,11 @@ UNCHANGED = "unchanged"
 FAILED = "failed"  # did not parse, or the rewrite was refused: the file is left byte-identical
 
 
-class FileResult(NamedTuple):
-    path: str
-    status: str
-    source: str
-    new_source: str
-    findings: Tuple[Finding, ...] = ()
-    error: Optional[str] = None
+class FileResult(namedtuple("FileResult", "path status source new_source findings error", defaults=((), None))):
+    """One source text's result: ``status``, the text before and after, the findings (a tuple of
+    Finding) and, when FAILED, the error."""
+
+    __slots__ = ()
 
     @property
     def changed(self) -> bool:

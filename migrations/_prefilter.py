@@ -8,9 +8,6 @@ word boundaries are dropped: a prefilter may say yes too often (the engine then 
 ast), never too rarely. Migrated code (``tf.random.normal``, ``tf.keras.initializers.X``) does
 not match, so a ``--check`` of an already-migrated tree parses only what was left for a person.
 """
-import re
-from functools import lru_cache
-
 PATTERN = (
     r"_initializer\b|initializers\.(?<!keras\.initializers\.)|initialize_all_variables|Session"
     r"|random_(?:normal|uniform|gamma|poisson|shuffle|crop)\b|multinomial\b"
@@ -18,11 +15,18 @@ PATTERN = (
 )
 
 
-@lru_cache(maxsize=2)
+_COMPILED = {}
+
+
 def tokens(kind: type = str) -> "re.Pattern":
-    """The compiled pattern, for str or bytes (compiled on first use: a run over cached files
-    never needs it)."""
-    return re.compile(PATTERN if kind is str else PATTERN.encode())
+    """The compiled pattern, for str or bytes (``re`` is imported and the pattern compiled on
+    first use: a run over cached files needs neither)."""
+    pattern = _COMPILED.get(kind)
+    if pattern is None:
+        import re
+
+        pattern = _COMPILED[kind] = re.compile(PATTERN if kind is str else PATTERN.encode())
+    return pattern
 
 
 def mentions(source: str) -> bool:

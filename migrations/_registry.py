@@ -9,29 +9,35 @@ from __future__ import annotations
 
 import importlib
 import os
-import re
-from functools import lru_cache
-from typing import TYPE_CHECKING, Iterable, Optional, Tuple
 
-if TYPE_CHECKING:  # imported with the rules, not by a run that needs none
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # neither typing nor the rules are imported by a run that needs no rule
+    from typing import Iterable, Optional, Tuple
+
     from ._rule import Rule
 
 RULES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rules")
-_MODULE = re.compile(r"(tfi\d{3})_\w+\.py$")
+_found: "Optional[Tuple[Tuple[str, str], ...]]" = None
+_rules: "Optional[Tuple[Rule, ...]]" = None
 
 
-@lru_cache(maxsize=None)
+def _is_rule_module(name: str) -> bool:
+    """``tfiNNN_words.py`` (string tests, not ``re``: a cached run must not import it)."""
+    stem = name[:-3]
+    return (name.endswith(".py") and len(stem) > 7 and stem.startswith("tfi") and stem[3:6].isdigit()
+            and stem[6] == "_" and stem[7:].isidentifier())
+
+
 def _modules() -> Tuple[Tuple[str, str], ...]:
     """(code, module name) of every rule module, by code."""
-    found = []
-    for name in os.listdir(RULES_DIR):
-        match = _MODULE.fullmatch(name)
-        if match:
-            found.append((match.group(1).upper(), name[:-3]))
-    codes = [code for code, _ in found]
-    if len(set(codes)) != len(codes):
-        raise RuntimeError(f"two rule modules share a code: {sorted(found)}")
-    return tuple(sorted(found))
+    global _found
+    if _found is None:
+        found = sorted((name[:6].upper(), name[:-3]) for name in os.listdir(RULES_DIR) if _is_rule_module(name))
+        codes = [code for code, _ in found]
+        if len(set(codes)) != len(codes):
+            raise RuntimeError(f"two rule modules share a code: {found}")
+        _found = tuple(found)
+    return _found
 
 
 def codes() -> Tuple[str, ...]:
@@ -39,18 +45,20 @@ def codes() -> Tuple[str, ...]:
     return tuple(code for code, _ in _modules())
 
 
-@lru_cache(maxsize=None)
 def all_rules() -> Tuple[Rule, ...]:
-    from ._rule import Rule
+    global _rules
+    if _rules is None:
+        from ._rule import Rule
 
-    found = []
-    for code, name in _modules():
-        module = importlib.import_module(f"{__package__}.rules.{name}")
-        rule = getattr(module, "RULE", None)
-        if not isinstance(rule, Rule) or rule.code != code:
-            raise RuntimeError(f"rules/{name}.py must define RULE = Rule(code={code!r}, ...)")
-        found.append(rule)
-    return tuple(found)
+        found = []
+        for code, name in _modules():
+            module = importlib.import_module(f"{__package__}.rules.{name}")
+            rule = getattr(module, "RULE", None)
+            if not isinstance(rule, Rule) or rule.code != code:
+                raise RuntimeError(f"rules/{name}.py must define RULE = Rule(code={code!r}, ...)")
+            found.append(rule)
+        _rules = tuple(found)
+    return _rules
 
 
 def get(code: str) -> Optional[Rule]:

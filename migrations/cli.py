@@ -1,17 +1,79 @@
 """``tf1init migrate PATH...``: rewrite TF1 initialization code to TF2.
 
 Imports nothing heavy at start-up (no TensorFlow, and LibCST only when a file needs it), so
-``tf1init migrate --help`` and a ``--check`` over a migrated tree are fast.
+``tf1init migrate --help`` and a ``--check`` over a migrated tree are fast. The usual command
+lines (``--check -q src/``, ``--jobs 2 a.py b.py``) are read by ``parse``, a plain reading of
+the options that ``configure`` gives argparse: importing argparse (with ``re`` and ``gettext``)
+and building its parser cost more than reading a few hundred files, a large share of a cached
+``--check``. Anything else (``--help``, an abbreviation, a mistake) goes to argparse, whose
+answer ``parse`` gives whenever it gives one (tests/migrations/test_cli.py compares them).
 """
-import argparse
 import os
 import sys
 import time
 
 from ._model import CHANGED, FAILED, FIXED, MANUAL, WARNING
 
+# What ``parse`` reads: option -> (destination, value it stores, or the type of its argument).
+FLAGS = {"--diff": ("mode", "diff"), "--write": ("mode", "write"), "--check": ("mode", "check"),
+         "--quiet": ("quiet", True), "-q": ("quiet", True), "--no-cache": ("no_cache", True)}
+VALUES = {"--jobs": ("jobs", int), "-j": ("jobs", int), "--select": ("select", str), "--ignore": ("ignore", str),
+          "--report": ("report", str), "--cache-dir": ("cache_dir", str)}
+DEFAULTS = {"mode": "diff", "jobs": 0, "select": "", "ignore": "", "report": None, "quiet": False,
+            "cache_dir": None, "no_cache": False}
 
-def configure(parser: argparse.ArgumentParser) -> None:
+
+class Arguments:
+    """The parsed command line, with argparse's attribute names (``vars()`` gives them)."""
+
+    def __init__(self, **values):
+        self.__dict__.update(values)
+
+
+def parse(argv):
+    """Arguments for a plain command line (exact option names, ``--opt value`` or ``--opt=value``,
+    ``-j N`` or ``-jN``, the paths in one run), or None for argparse to read it."""
+    values = dict(DEFAULTS)
+    paths, seen, ended = [], set(), False
+    words = iter(argv)
+    for word in words:
+        if not word.startswith("-") or word == "-":
+            if ended:
+                return None  # paths on both sides of an option: argparse refuses some of these
+            paths.append(word)
+            continue
+        ended = bool(paths)
+        name, eq, value = word.partition("=")
+        if name in FLAGS and not eq:
+            dest, stored = FLAGS[name]
+        elif name in VALUES:
+            dest, kind = VALUES[name]
+            if not eq:
+                value = next(words, None)
+                if value is None or value.startswith("-"):
+                    return None
+            try:
+                stored = kind(value)
+            except ValueError:
+                return None
+        elif word.startswith("-j") and len(word) > 2:  # -j2
+            dest = "jobs"
+            try:
+                stored = int(word[2:])
+            except ValueError:
+                return None
+        else:
+            return None  # --help, an abbreviation, combined short options, a mistake
+        if dest in seen and values[dest] != stored:
+            return None  # two modes (argparse says they exclude each other)
+        seen.add(dest)
+        values[dest] = stored
+    if not paths:
+        return None
+    return Arguments(paths=paths, **values)
+
+
+def configure(parser: "argparse.ArgumentParser") -> None:
     parser.description = (
         "Rewrite TF1 initialization code (.py files and notebooks) to TF2: eager tf.Variable, "
         "tf.random.*, tf.keras.initializers.*. What cannot be converted is left as it is and reported."
@@ -61,6 +123,7 @@ class _Progress:
 
 
 def run(args) -> int:
+    """Run ``tf1init migrate`` with parsed arguments (from ``parse`` or argparse); the exit status."""
     from ._files import Options, discover, run_many
     from ._registry import select_codes
 

@@ -1,14 +1,19 @@
 """The result cache on real files: clean results are reused (findings included), anything else is
-worked out again, a bad cache file is never an error, and a warm run does no engine work."""
+worked out again, a bad cache file is never an error, and a warm run does no engine work.
+
+The stat shortcut trusts only files older than the racy margin (2 s): files a test has just
+written are read and hashed on every run, unless the test sets the margin to 0 (``trusted``)."""
 import json
+import marshal
 import os
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import pytest
 
 from tf1init.cli import main
-from tf1init.migrations import _cache
+from tf1init.migrations import _cache, _files
 
 # Left for a person: it keeps TF1 tokens, so without a cache every run would parse it again.
 GRAPH = (
@@ -18,6 +23,7 @@ GRAPH = (
 )
 MIGRATED = "import tensorflow as tf\nw = tf.Variable(tf.random.normal([2]), name='w')\n"
 TF1 = "import tensorflow as tf\nw = tf.Variable(tf.random_normal([2]), name='w')\n"
+assert len(TF1) == len(MIGRATED)  # a same-size edit
 
 
 @pytest.fixture
@@ -30,14 +36,60 @@ def tree(tmp_path):
     return folder
 
 
+@pytest.fixture
+def trusted(monkeypatch):
+    """Trust the stats of files changed before the run began (the margin is for coarse clocks)."""
+    monkeypatch.setattr(_cache, "RACY_MARGIN_NS", 0)
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """The paths whose bytes a run reads."""
+    seen = []
+    real = _files.read_with_stat
+
+    def counting(path):
+        seen.append(os.path.basename(path))
+        return real(path)
+
+    monkeypatch.setattr(_files, "read_with_stat", counting)
+    return seen
+
+
+@pytest.fixture
+def parsed(monkeypatch):
+    """The paths a run hands to the engine."""
+    seen = []
+    real = _files._engine_outcomes
+
+    def counting(pending, options, jobs):
+        seen.extend(os.path.basename(path) for path, *_ in pending)
+        return real(pending, options, jobs)
+
+    monkeypatch.setattr(_files, "_engine_outcomes", counting)
+    return seen
+
+
 def cache_files(folder):
-    return sorted(p for p in os.listdir(folder) if p.endswith(".json")) if os.path.isdir(folder) else []
+    return sorted(p for p in os.listdir(folder) if p.endswith(".cache")) if os.path.isdir(folder) else []
 
 
-def entries(folder):
+def cache_path(folder):
     (name,) = cache_files(folder)
-    with open(os.path.join(folder, name), encoding="utf-8") as handle:
-        return json.load(handle)["entries"]
+    return os.path.join(folder, name)
+
+
+def load(folder):
+    """(results, stats) of the one cache file in ``folder``."""
+    path = cache_path(folder)
+    with open(path, "rb") as handle:
+        return _cache.loads(handle.read(), os.path.basename(path)[:-len(".cache")])
+
+
+def save(folder, results, stats):
+    path = cache_path(folder)
+    with open(path, "wb") as handle:
+        handle.write(_cache.dumps(os.path.basename(path)[:-len(".cache")], results, stats))
 
 
 def check(tree, *extra, quiet=True):
@@ -50,9 +102,9 @@ def test_clean_results_are_cached_with_their_findings(tree, tmp_path, capsys):
     assert check(tree, "--report", str(cold)) == 0
     cold_err = capsys.readouterr().err
     # graph.py and migrated.py hold "tensorflow": both recorded; plain.py is not worth an entry
-    recorded = entries(folder)
-    assert len(recorded) == 2
-    assert sorted(len(rows) for _, rows in recorded.values()) == [0, 2]
+    results, stats = load(folder)
+    assert sorted(len(rows) for _, rows in results.values()) == [0, 2]
+    assert stats == {}  # written just now: within the racy margin, so no stat is trusted yet
     assert check(tree, "--report", str(warm), quiet=False) == 0
     assert json.loads(warm.read_text()) == json.loads(cold.read_text())  # the report stays complete
     warm_err = capsys.readouterr().err
@@ -61,19 +113,94 @@ def test_clean_results_are_cached_with_their_findings(tree, tmp_path, capsys):
     assert "graph.py:3:43: TFI102 manual: tf.zeros_initializer left as it is" in warm_err
 
 
-def test_changed_content_is_worked_out_again(tree, capsys):
+@pytest.mark.parametrize("margin", ["racy", "trusted"])
+def test_changed_content_is_worked_out_again(tree, margin, request, capsys):
+    if margin == "trusted":
+        request.getfixturevalue("trusted")
     assert check(tree) == 0
-    (tree / "migrated.py").write_text(TF1)  # same path, new bytes: a cache miss
+    (tree / "migrated.py").write_text(TF1 + "# longer\n")  # same path, new bytes: a cache miss
     assert check(tree) == 1
     assert "would migrate" in capsys.readouterr().err
 
 
-def test_files_that_would_change_or_fail_are_not_cached(tree):
+def test_unchanged_stats_are_trusted_without_reading(tree, trusted, reads, parsed, capsys):
+    assert check(tree) == 0
+    assert sorted(reads) == ["graph.py", "migrated.py", "plain.py"] and parsed == ["graph.py"]
+    _, stats = load(os.environ["TF1INIT_CACHE_DIR"])
+    assert len(stats) == 3  # plain.py too: a file without TensorFlow is not even read again
+    capsys.readouterr()
+    reads.clear(), parsed.clear()
+    assert check(tree, quiet=False) == 0
+    assert reads == [] and parsed == []
+    err = capsys.readouterr().err
+    assert "2 left for a person" in err
+    assert "graph.py:3:43: TFI102 manual: tf.zeros_initializer left as it is" in err
+
+
+def test_touched_file_is_hashed_again_not_parsed(tree, trusted, reads, parsed, capsys):
+    assert check(tree) == 0
+    path = tree / "graph.py"
+    os.utime(path)  # touch: same bytes, new mtime
+    reads.clear(), parsed.clear()
+    capsys.readouterr()
+    assert check(tree) == 0
+    assert reads == ["graph.py"] and parsed == []  # read and hashed: a known content, not parsed
+    assert "2 left for a person" in capsys.readouterr().err
+    reads.clear()
+    assert check(tree) == 0
+    assert reads == []  # its record now holds the new stat
+
+
+@pytest.mark.parametrize("margin", ["racy", "trusted"])
+def test_same_size_edit_with_its_mtime_put_back_is_found(tree, margin, request, capsys):
+    """Racy: the file changed within the margin, so it is hashed on every run. Trusted: its
+    stat is recorded, and the edit shows in its ctime, which os.utime cannot set back."""
+    if margin == "trusted":
+        request.getfixturevalue("trusted")
+    path = tree / "migrated.py"
+    assert check(tree) == 0
+    before = path.stat()
+    _, stats = load(os.environ["TF1INIT_CACHE_DIR"])
+    assert ((before.st_dev, before.st_ino) in stats) == (margin == "trusted")
+    with open(path, "r+") as handle:  # same inode, same size, new content
+        handle.write(TF1)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (before.st_size, before.st_mtime_ns, before.st_ino)
+    assert after.st_ctime_ns != before.st_ctime_ns  # (the filesystem's clock moved between the writes)
+    assert check(tree) == 1
+    assert "would migrate" in capsys.readouterr().err
+
+
+def test_racy_margin_decides_which_stats_are_recorded(tmp_path):
+    cache = _cache.ResultCache(str(tmp_path / "c.cache"), "space")
+    second = 1_000_000_000
+
+    def stat(ino, mtime, ctime):
+        return SimpleNamespace(st_dev=1, st_ino=ino, st_size=10, st_mode=0o100644,
+                               st_mtime_ns=cache.started - mtime, st_ctime_ns=cache.started - ctime)
+
+    cache.remember(stat(1, 3 * second, 3 * second), b"k")  # both older than the margin: trusted
+    cache.remember(stat(2, 3 * second, 1 * second), b"k")  # changed (ctime) within the margin
+    cache.remember(stat(3, 1 * second, 3 * second), b"k")  # modified within the margin
+    cache.remember(stat(0, 3 * second, 3 * second), b"k")  # no inode numbers on this filesystem
+    assert sorted(cache.stats) == [(1, 1)]
+    cache.put(b"k", ())
+    assert cache.known(stat(1, 3 * second, 3 * second)) == ()
+    moved = [stat(1, 3 * second, 3 * second) for _ in range(4)]
+    moved[0].st_size, moved[1].st_mtime_ns, moved[2].st_ctime_ns, moved[3].st_mode = 11, 1, 1, 0o100755
+    assert [cache.known(s) for s in moved] == [None] * 4  # any difference: read it
+
+
+def test_files_that_would_change_or_fail_are_not_cached(tree, trusted):
     (tree / "tf1.py").write_text(TF1)
     (tree / "old.py").write_text("import tensorflow as tf\nprint 'py2'\nx = tf.random_normal([1])\n")
     assert check(tree) == 1
     assert check(tree) == 1  # still found: a cache never hides a change
-    assert len(entries(os.environ["TF1INIT_CACHE_DIR"])) == 2
+    results, stats = load(os.environ["TF1INIT_CACHE_DIR"])
+    assert len(results) == 2
+    recorded = {(s.st_dev, s.st_ino) for s in (os.stat(p) for p in tree.iterdir())} & set(stats)
+    assert recorded == {(s.st_dev, s.st_ino) for s in (os.stat(tree / n) for n in ("graph.py", "migrated.py", "plain.py"))}
 
 
 def test_rule_selection_uses_another_cache_file(tree):
@@ -84,34 +211,68 @@ def test_rule_selection_uses_another_cache_file(tree):
     assert _cache.namespace(("TFI101",)) != _cache.namespace(("TFI101", "TFI102"))
 
 
-@pytest.mark.parametrize("content", [b"", b"{not json", b"\x00\xff", b'{"format": 99, "entries": {}}',
-                                     b'{"format": 1, "namespace": "someone else", "entries": {}}', b"[1, 2]"])
-def test_corrupt_or_foreign_cache_is_ignored_and_rewritten(tree, content, capsys):
+def _variants(data: bytes, space: str):
+    """Broken, truncated, foreign and other-layout versions of a good cache file's bytes."""
+    payload = data[len(_cache.MAGIC) + 16:]
+
+    def sign(body):  # right header and checksum, wrong content
+        return _cache.MAGIC + _cache.blake2b(body, digest_size=16).digest() + body
+
+    def signed(value):
+        return sign(marshal.dumps(value))
+
+    results, stats = _cache.loads(data, space)
+    return {
+        "empty": b"",
+        "text": b"{not json",
+        "binary": b"\x00\xff",
+        "format 1 (JSON)": json.dumps({"format": 1, "namespace": space, "entries": {}}).encode(),
+        "truncated": data[:len(data) // 2],
+        "one byte flipped": data[:-3] + bytes([data[-3] ^ 1]) + data[-2:],
+        "header only": data[:len(_cache.MAGIC) + 16],
+        "bad payload": sign(payload[:5]),
+        "a list": signed([1, 2]),
+        "another format": signed((99, space, results, stats)),
+        "another namespace": signed((_cache.FORMAT, "someone else", results, stats)),
+        "entries not a dict": signed((_cache.FORMAT, space, [], stats)),
+    }
+
+
+@pytest.mark.parametrize("variant", ["empty", "text", "binary", "format 1 (JSON)", "truncated", "one byte flipped",
+                                     "header only", "bad payload", "a list", "another format",
+                                     "another namespace", "entries not a dict"])
+def test_corrupt_or_foreign_cache_is_ignored_and_rewritten(tree, variant, capsys):
     folder = os.environ["TF1INIT_CACHE_DIR"]
     check(tree)
-    (name,) = cache_files(folder)
-    path = os.path.join(folder, name)
+    path = cache_path(folder)
+    with open(path, "rb") as handle:
+        data = handle.read()
+    broken = _variants(data, os.path.basename(path)[:-len(".cache")])[variant]
+    with pytest.raises(ValueError):
+        _cache.loads(broken, os.path.basename(path)[:-len(".cache")])
     with open(path, "wb") as handle:
-        handle.write(content)
-    assert check(tree) == 0
-    assert "2 left for a person" in capsys.readouterr().err
-    assert len(entries(folder)) == 2  # a valid file again
-
-
-def test_malformed_entries_are_misses(tree, capsys):
-    folder = os.environ["TF1INIT_CACHE_DIR"]
-    check(tree)
-    (name,) = cache_files(folder)
-    path = os.path.join(folder, name)
-    with open(path, encoding="utf-8") as handle:
-        data = json.load(handle)
-    for key in data["entries"]:
-        data["entries"][key] = [data["entries"][key][0], [["x", 1, "TFI102", "manual", "m"]]]
-    with open(path, "w", encoding="utf-8") as handle:
-        json.dump(data, handle)
+        handle.write(broken)
     capsys.readouterr()
     assert check(tree) == 0
     assert "2 left for a person" in capsys.readouterr().err
+    assert len(load(folder)[0]) == 2  # a valid file again
+
+
+def test_malformed_entries_are_misses(tree, trusted, capsys):
+    folder = os.environ["TF1INIT_CACHE_DIR"]
+    check(tree)
+    results, stats = load(folder)
+    bad_results = {key: (day, (("x", 1, "TFI102", "manual", "m"),)) for key, (day, _) in results.items()}
+    shapes = [(1, 2), "record", (0, 0, 0, 0, ["a", "list"], 0), (0, 0, 0, 0, b"key", 0, "extra")]
+    bad_stats = {where: shapes[n % len(shapes)] for n, where in enumerate(stats)}
+    # and records that match the files' stats but name a malformed result
+    bad_stats[next(iter(stats))] = stats[next(iter(stats))]
+    save(folder, bad_results, bad_stats)
+    capsys.readouterr()
+    assert check(tree) == 0
+    assert "2 left for a person" in capsys.readouterr().err
+    results, stats = load(folder)
+    assert sorted(len(rows) for _, rows in results.values()) == [0, 2] and len(stats) == 3  # repaired
 
 
 def test_no_cache_and_cache_dir(tree, tmp_path, monkeypatch):
@@ -149,9 +310,8 @@ def test_concurrent_runs_never_corrupt_the_cache(tmp_path):
                               "--cache-dir", str(folder), str(src)], cwd="/", stderr=subprocess.PIPE)
             for src in trees]
     assert [run.wait(timeout=120) for run in runs] == [0, 0, 0, 0]
-    (name,) = cache_files(folder)
-    recorded = entries(folder)  # parses: the file is whole
-    assert 6 <= len(recorded) <= 24  # the last writer wins, after merging what was there
+    results, _ = load(folder)  # parses: the file is whole
+    assert 6 <= len(results) <= 24  # the last writer wins, after merging what was there
     assert [p for p in os.listdir(folder) if p.startswith(".tmp-")] == []
 
 

@@ -162,3 +162,68 @@ def test_notebook_cell_that_starts_with_a_removed_statement(tmp_path):
     assert main(["migrate", "--write", "-q", str(path)]) == 1
     assert [c["source"] for c in json.loads(path.read_text())["cells"]] == [
         cells[0], ["# build the initializer"], ["print(w.numpy())"]]
+
+
+# ---- the command line: the plain reading (no argparse) against argparse ----------------------
+PLAIN = [["--check", "-q", "src"], ["src", "a.py", "--check"], ["--jobs", "2", "a.py"], ["--jobs=2", "a.py"],
+         ["-j2", "a"], ["-j", "3", "a"], ["--select", "TFI101,TFI102", "--ignore=TFI104", "a"],
+         ["--report", "r.json", "--cache-dir", "c", "--no-cache", "a"], ["--write", "a", "b"], ["--diff", "a"],
+         ["--check", "--check", "a"], ["--quiet", "a"], ["", "a"], ["-", "a"], ["--select=", "a"],
+         ["--select=a=b", "a"], ["-j=4", "a"]]
+FOR_ARGPARSE = [["a", "--check", "b"], ["--chec", "a"], ["-qj2", "a"], ["--check", "--write", "a"], ["--help"],
+                ["-h"], ["--jobs", "x", "a"], ["--jobs"], [], ["--select", "-x", "a"], ["--", "-a"],
+                ["--jobs", "-1", "a"], ["--jobs", "2", "--jobs", "3", "a"], ["-j2x", "a"], ["--quiet=1", "a"],
+                ["--nope", "a"], ["-q"]]
+
+
+@pytest.mark.parametrize("argv", PLAIN + FOR_ARGPARSE, ids=lambda argv: " ".join(argv) or "(nothing)")
+def test_plain_reading_agrees_with_argparse(argv, capsys):
+    from tf1init.cli import build_parser
+    from tf1init.migrations import cli
+
+    fast = cli.parse(argv)
+    assert (fast is not None) == (argv in PLAIN)
+    try:
+        expected = vars(build_parser(["migrate", *argv]).parse_args(["migrate", *argv]))
+    except SystemExit:
+        expected = None  # argparse refuses it (or prints help): so must the command
+    capsys.readouterr()
+    if fast is not None:
+        assert {k: v for k, v in expected.items() if k not in ("command", "run")} == vars(fast)
+
+
+def test_plain_reading_knows_every_option():
+    import argparse
+
+    from tf1init.migrations import cli
+
+    parser = argparse.ArgumentParser()
+    cli.configure(parser)
+    options = {option for action in parser._actions for option in action.option_strings}
+    assert options == set(cli.FLAGS) | set(cli.VALUES) | {"-h", "--help"}
+    defaults = {action.dest: parser.get_default(action.dest) for action in parser._actions}
+    assert {k: v for k, v in defaults.items() if k not in ("help", "paths")} == cli.DEFAULTS
+
+
+def test_top_level_help_lists_every_command_and_a_bad_one_fails(capsys):
+    from tf1init.cli import COMMANDS
+
+    with pytest.raises(SystemExit) as exit:
+        main(["--help"])
+    out = " ".join(capsys.readouterr().out.split())  # (argparse wraps long summaries)
+    assert exit.value.code == 0
+    for name, (_, summary) in COMMANDS.items():
+        assert name in out and summary in out
+    with pytest.raises(SystemExit) as exit:
+        main(["nope"])
+    assert exit.value.code == 2 and "invalid choice: 'nope'" in capsys.readouterr().err
+    assert main([]) == 0 and "usage: tf1init" in capsys.readouterr().out
+
+
+def test_a_bad_migrate_command_line_gets_argparse_errors(tree, capsys):
+    for argv, message in ((["--check", "--write", str(tree)], "not allowed with argument"),
+                          (["--jobs", "x", str(tree)], "invalid int value: 'x'"),
+                          ([], "the following arguments are required: PATH")):
+        with pytest.raises(SystemExit) as exit:
+            main(["migrate", *argv])
+        assert exit.value.code == 2 and message in capsys.readouterr().err
