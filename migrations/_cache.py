@@ -29,7 +29,8 @@ that is corrupt, truncated, foreign or of another layout is ignored and replaced
 is not meant for data from others; the cache is the user's own, in their own folder, and
 anyone who can write it can as well write the sources it describes.
 Writes go to a temporary file renamed into place, so concurrent runs never leave a partial file
-(the last one to finish wins, after merging what was there). Entries not seen for EXPIRE_DAYS
+(the last one to finish wins, after merging what was there: a stat record states a fact about
+one exact stat, so any mix of records from concurrent runs is still true). Entries not seen for EXPIRE_DAYS
 are dropped when the cache is written. The folder is ``.tf1init_cache`` in the current
 directory (like ruff's), ``$TF1INIT_CACHE_DIR``, or ``--cache-dir``; it holds a ``.gitignore``
 so that it is never committed.
@@ -58,7 +59,7 @@ _PACKAGE = os.path.dirname(os.path.abspath(__file__))
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing is not imported by a run
-    from typing import Dict, Optional, Tuple
+    from typing import Optional, Tuple
 
     Row = Tuple[int, int, str, str, str]  # a finding without its path: line, col, rule, kind, message
 
