@@ -59,6 +59,9 @@ _LAZY: Dict[str, str] = {
     "MappingError": "tf1init.errors",
     "resolve_checkpoint": "tf1init.checkpoints.reader",
     "checkpoint_entries": "tf1init.checkpoints.reader",
+    "restore_or_initialize": "tf1init.checkpoints.restore",
+    "warm_start": "tf1init.checkpoints.restore",
+    "RestoreReport": "tf1init.checkpoints.report",
 }
 
 __all__ = sorted(_LAZY) + ["__version__"]
