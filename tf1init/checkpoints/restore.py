@@ -25,7 +25,6 @@ from tf1init.initialization import check_session, run_initializers
 from tf1init.selection import graph_variables, select_variables, variable_name
 
 POLICIES = ("partial", "strict")
-_ONE_RUN = True
 
 
 def restore_or_initialize(
@@ -104,7 +103,7 @@ def _restore_or_initialize(session, checkpoint, *, selection, mapping, include, 
     ops = _restore_ops(session.graph, plan.restore, plan.entries)
     work = (ops.assigns, {ops.prefix: report.checkpoint})
     try:
-        if _reads_restored(to_initialize, plan.restore) or not _ONE_RUN:
+        if _reads_restored(to_initialize, plan.restore):
             # An initial value reads a restored variable: restore first, then initialize.
             session.run(*work)
             report.initialized = run_initializers(session, to_initialize, seed=seed)
@@ -115,9 +114,19 @@ def _restore_or_initialize(session, checkpoint, *, selection, mapping, include, 
             raise
         raise CorruptCheckpointError(
             f"restoring from {report.checkpoint!r} failed while reading its data files: "
-            f"{error.message.splitlines()[0]}; restore an older checkpoint"
+            f"{_first_cause(error.message)}; restore an older checkpoint"
         ) from None
     return report
+
+
+def _first_cause(message: str) -> str:
+    """TensorFlow's own reason, without its 'Graph execution error' and node-trace lines."""
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    useful = [
+        line for line in lines
+        if not line.startswith(("Graph execution error", "Detected at node", "[[", "File ", "Node: "))
+    ]
+    return (useful or lines or ["unknown error"])[0]
 
 
 class _Plan:
@@ -190,7 +199,7 @@ def _check_policy(report: RestoreReport, policy: str, restorable, entries) -> No
     where = f"checkpoint {report.checkpoint!r}"
     if restorable and entries and not report.restored:
         raise CheckpointMismatchError(
-            f"{where} holds none of this graph's variables: it looks like a checkpoint of a "
+            f"{where} restores none of this graph's variables: it looks like a checkpoint of a "
             f"different model ({len(entries)} entries such as {sorted(entries)[:3]}; variables "
             f"such as {sorted(restorable)[:3]}). Pass the checkpoint of this model, or a mapping= "
             f"from its names to yours.\n{report.problems()}",

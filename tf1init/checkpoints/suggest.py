@@ -28,6 +28,28 @@ def _fold(name: str) -> str:
     return "/".join(parts)
 
 
+_MAX_PAIRS = 20_000
+
+
+def _by_suffix(unused, missing) -> Dict[str, str]:
+    """Pairs whose folded names agree below their first scope component, when unique."""
+    def key(name, signature):
+        return signature, _fold(name).split("/", 1)[-1]
+
+    entries: Dict[tuple, list] = {}
+    for entry, signature in unused.items():
+        entries.setdefault(key(entry, signature), []).append(entry)
+    variables: Dict[tuple, list] = {}
+    for variable, signature in missing.items():
+        variables.setdefault(key(variable, signature), []).append(variable)
+    return {
+        found[0]: names[0]
+        for k, names in variables.items()
+        for found in [entries.get(k, [])]
+        if len(names) == 1 and len(found) == 1
+    }
+
+
 def similarity(a: str, b: str) -> float:
     """How alike two variable names are, 0..1, after folding synonyms."""
     fa, fb = _fold(a), _fold(b)
@@ -46,12 +68,27 @@ def suggest_mapping(
     """``{entry: variable}`` for the unambiguous pairs.
 
     ``unused``: entry name -> (shape, dtype); ``missing``: variable name -> (shape, dtype).
+    Names are compared pairwise only within groups of equal shape and dtype, and only while
+    that stays cheap; big groups (thousands of same-shape variables) are matched by equal
+    folded names below the top scope, the usual rename.
     """
+    by_signature: Dict[tuple, list] = {}
+    for entry, signature in unused.items():
+        by_signature.setdefault(signature, []).append(entry)
     best_for_variable: Dict[str, str] = {}
     scores: Dict[Tuple[str, str], float] = {}
+    big = {
+        sig for sig, entries in by_signature.items()
+        if len(entries) * sum(1 for s in missing.values() if s == sig) > _MAX_PAIRS
+    }
+    result = _by_suffix(
+        {e: s for e, s in unused.items() if s in big}, {v: s for v, s in missing.items() if s in big}
+    )
     for variable, signature in missing.items():
+        if signature in big:
+            continue
         ranked = sorted(
-            ((similarity(entry, variable), entry) for entry, sig in unused.items() if sig == signature),
+            ((similarity(entry, variable), entry) for entry in by_signature.get(signature, ())),
             reverse=True,
         )
         ranked = [(s, e) for s, e in ranked if s >= cutoff]
@@ -59,7 +96,6 @@ def suggest_mapping(
             continue
         best_for_variable[variable] = ranked[0][1]
         scores[(ranked[0][1], variable)] = ranked[0][0]
-    result = {}
     for variable, entry in best_for_variable.items():
         rivals = [v for v, e in best_for_variable.items() if e == entry]
         if len(rivals) == 1:
