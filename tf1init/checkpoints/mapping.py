@@ -75,17 +75,16 @@ def assign_entries(
     mapping: MappingLike = None,
     *,
     partitions: Mapping[str, Tuple[str, str, Tuple[int, int]]] = (),
-    shapes: Mapping[str, Tuple[int, ...]] = (),
+    shape_of: Callable[[str], Optional[Tuple]] = lambda name: None,
 ) -> Assignment:
     """Decide the source of every variable that some entry maps to.
 
     ``variables``: every variable of the graph by name (targets outside the ones being
     restored are the caller's business). ``partitions``: variable name -> (full entry name,
-    slice spec, rows) for parts of partitioned variables. ``shapes``: variable name -> static
-    shape, needed to split an entry.
+    slice spec, rows) for parts of partitioned variables. ``shape_of``: variable name -> its
+    static shape, asked only for the targets of a split.
     """
     partitions = dict(partitions)
-    shapes = dict(shapes)
     sources: Dict[str, Source] = {}
     claimed_by: Dict[str, str] = {}  # variable -> the entry (description) that claimed it
     dropped: List[str] = []
@@ -178,7 +177,7 @@ def assign_entries(
         elif isinstance(value, (tuple, list)) and value and all(isinstance(v, str) for v in value):
             for target in value:
                 need_variable(target, name)
-            for target, piece in zip(value, _split(name, entries[name], value, shapes)):
+            for target, piece in zip(value, _split(name, entries[name], value, shape_of)):
                 claim(target, Source((piece,), "split"))
         else:
             raise MappingError(
@@ -221,13 +220,13 @@ def _join(names: Sequence[str], entries: Mapping[str, Entry], target: str) -> So
     return Source(tuple(Piece(name) for name in names), "join")
 
 
-def _split(name: str, entry: Entry, targets: Sequence[str], shapes) -> List[Piece]:
+def _split(name: str, entry: Entry, targets: Sequence[str], shape_of) -> List[Piece]:
     """One slice of ``entry`` along axis 0 per target variable, sized by the variable."""
     if not entry.shape:
         raise MappingError(f"the entry {name!r} is a scalar: it cannot be split into {list(targets)}")
     pieces, start = [], 0
     for target in targets:
-        shape = shapes.get(target)
+        shape = shape_of(target)
         if not shape:
             raise MappingError(
                 f"cannot split {name!r} into {target!r}: the variable has no known rows "
