@@ -57,10 +57,12 @@ _LAZY: Dict[str, str] = {
     "CorruptCheckpointError": "tf1init.errors",
     "CheckpointMismatchError": "tf1init.errors",
     "MappingError": "tf1init.errors",
+    "FinalizedGraphError": "tf1init.errors",
     "resolve_checkpoint": "tf1init.checkpoints.reader",
     "checkpoint_entries": "tf1init.checkpoints.reader",
     "restore_or_initialize": "tf1init.checkpoints.restore",
     "warm_start": "tf1init.checkpoints.restore",
+    "prepare_restore": "tf1init.checkpoints.restore",
     "RestoreReport": "tf1init.checkpoints.report",
 }
 

@@ -424,3 +424,20 @@ def test_suggestions_are_unambiguous_and_cheap_for_big_renames():
     missing = {f"new/layer{i}/kernel": sig for i in range(3000)}
     found = suggest_mapping(unused, missing)
     assert len(found) == 3000 and found["old/layer7/weights"] == "new/layer7/kernel"
+
+
+def test_finalized_graph_restores_after_prepare(tf, v1, kind, trained):
+    directory, _ = trained
+    m = Model(tf, v1, kind)
+    m.graph.finalize()
+    with pytest.raises(tf1init.FinalizedGraphError, match=r"call tf1init.prepare_restore\(graph, checkpoint, ...\)"):
+        tf1init.restore_or_initialize(m.session, directory)
+    m.close()
+    m = Model(tf, v1, kind)
+    preview = tf1init.prepare_restore(m.graph, directory)
+    assert sorted(preview.restored) == ["dense/bias", "dense/kernel", "global_step"] and preview.initialized == ()
+    m.graph.finalize()
+    report = tf1init.restore_or_initialize(m.session, directory)
+    assert report.initialized == ("head/kernel", "count")
+    np.testing.assert_array_equal(m.values()["dense/kernel"], KERNEL)
+    m.close()

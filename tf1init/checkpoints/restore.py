@@ -20,7 +20,12 @@ from tf1init.checkpoints.report import Mismatch, RestoreReport
 from tf1init.checkpoints.suggest import suggest_mapping
 from tf1init.dependencies import analyse
 from tf1init._graph_state import state_of
-from tf1init.errors import CheckpointMismatchError, CheckpointNotFoundError, CorruptCheckpointError
+from tf1init.errors import (
+    CheckpointMismatchError,
+    CheckpointNotFoundError,
+    CorruptCheckpointError,
+    FinalizedGraphError,
+)
 from tf1init.initialization import check_session, run_initializers
 from tf1init.selection import graph_variables, select_variables, variable_name
 
@@ -90,11 +95,38 @@ def warm_start(session, checkpoint, selection, *, mapping=None, seed: Optional[i
     )
 
 
+def prepare_restore(
+    graph,
+    checkpoint,
+    *,
+    selection=None,
+    mapping=None,
+    include=None,
+    exclude=None,
+    policy: str = "partial",
+) -> RestoreReport:
+    """Check a checkpoint against ``graph`` and build the restore ops now, without a session.
+
+    For graphs that get finalized before the first restore (``MonitoredTrainingSession``,
+    ``Scaffold.finalize()``): call this first with the arguments the later
+    :func:`restore_or_initialize` will get, and that call then adds nothing to the graph.
+    Returns the report of what would happen (``initialized`` stays empty until it runs).
+    """
+    if policy not in POLICIES + ("warm",):
+        raise ValueError(f"policy must be one of {list(POLICIES)}, not {policy!r}")
+    plan = _plan(graph, checkpoint, selection, mapping, include, exclude, policy)
+    if plan.restore:
+        _restore_ops(graph, plan.restore, plan.entries)
+    if plan.initialize:
+        analyse(plan.initialize)  # run_initializers reads this analysis; it builds no ops
+    return plan.report
+
+
 def _restore_or_initialize(session, checkpoint, *, selection, mapping, include, exclude, policy, seed):
     if policy not in POLICIES + ("warm",):
         raise ValueError(f"policy must be one of {list(POLICIES)}, not {policy!r}")
     check_session(session)
-    plan = _plan(session, checkpoint, selection, mapping, include, exclude, policy)
+    plan = _plan(session.graph, checkpoint, selection, mapping, include, exclude, policy)
     report = plan.report
     to_initialize = plan.initialize
     if not plan.restore:
@@ -137,9 +169,8 @@ class _Plan:
         self.entries: Dict[str, Entry] = entries
 
 
-def _plan(session, checkpoint, selection, mapping, include, exclude, policy) -> _Plan:
+def _plan(graph, checkpoint, selection, mapping, include, exclude, policy) -> _Plan:
     """Decide everything, raise on bad input; runs nothing."""
-    graph = session.graph
     handled = select_variables(graph, selection)
     warm = policy == "warm"
     if checkpoint is None and warm:
@@ -306,6 +337,13 @@ def _restore_ops(graph, restore: Dict[str, Tuple[object, Source]], entries) -> _
         per_graph = _CACHE.setdefault(graph, {})
         ops = per_graph.get((key, dtypes_key))
         if ops is None:
+            if graph.finalized:
+                raise FinalizedGraphError(
+                    f"the graph is finalized, so the ops that restore {len(restore)} variables "
+                    f"cannot be added now; call tf1init.prepare_restore(graph, checkpoint, ...) "
+                    f"with the same arguments before the graph is finalized (for example "
+                    f"before creating a MonitoredTrainingSession)"
+                )
             ops = per_graph[(key, dtypes_key)] = _build_restore_ops(graph, restore, entries)
         return ops
 
