@@ -5,7 +5,8 @@
 (b) a large model: a few big float32 variables (default ~200M parameters, 800 MB) restored,
     a small head initialized.
 Each measurement is the first restore in a fresh default session on a freshly built graph
-(each session is closed before the next starts; (b) runs raw, ours, ours, raw and averages):
+(each session is closed before the next starts; both cases run raw, ours, ours, raw and
+average, and (a) adds ours on tf1init.fast_session(), Grappler off, for reference):
   raw   tf.compat.v1.train.Saver(var_list) + saver.restore(...) + variables_initializer(rest)
   ours  tf1init.restore_or_initialize(session, checkpoint)
 timed from building the ops to the last run. Values are compared between raw and ours (the
@@ -70,9 +71,9 @@ def save_checkpoint(build, size, restored_count, directory):
         return saver.save(session, os.path.join(directory, "model"))
 
 
-def timed_session(graph):
-    """A default session whose ``run`` adds up its own time in ``session.run_seconds``."""
-    session = v1.Session(graph=graph)
+def timed_session(graph, config=None):
+    """A session whose ``run`` adds up its own time in ``session.run_seconds``."""
+    session = v1.Session(graph=graph, config=config)
     session.run_seconds = 0.0
     run = session.run
 
@@ -100,9 +101,9 @@ def raw(build, size, restored_count, prefix):
     return (time.perf_counter() - start, time.process_time() - cpu), built, session, variables
 
 
-def ours(build, size, prefix):
+def ours(build, size, prefix, config=None):
     graph, variables = build(size)
-    session = timed_session(graph)
+    session = timed_session(graph, config)
     start, cpu = time.perf_counter(), time.process_time()
     report = tf1init.restore_or_initialize(session, prefix)
     return (time.perf_counter() - start, time.process_time() - cpu), report, session, variables
@@ -135,8 +136,8 @@ def sequential_read_speed(prefix):
 def case(title, build, size, restored_count, orders):
     """Time each contender in ``orders`` (fresh graph and session each, closed before the next:
     a second live 800 MB session would pay fresh page faults the first did not)."""
-    times = {"raw": [], "ours": []}
-    in_run = {"raw": [], "ours": []}
+    times = {"raw": [], "ours": [], "fast": []}
+    in_run = {"raw": [], "ours": [], "fast": []}
     values = {}
     with tempfile.TemporaryDirectory() as directory:
         prefix = save_checkpoint(build, size, restored_count, directory)
@@ -145,7 +146,8 @@ def case(title, build, size, restored_count, orders):
             if who == "raw":
                 measured, built, session, variables = raw(build, size, restored_count, prefix)
             else:
-                measured, report, session, variables = ours(build, size, prefix)
+                config = tf1init.session_config() if who == "fast" else None
+                measured, report, session, variables = ours(build, size, prefix, config)
                 assert len(report.restored) == restored_count, report.problems()
             times[who].append(measured)
             in_run[who].append(session.run_seconds)
@@ -156,7 +158,7 @@ def case(title, build, size, restored_count, orders):
             del session, variables
     raw_s, raw_cpu = (float(np.mean(x)) for x in zip(*times["raw"]))
     ours_s, ours_cpu = (float(np.mean(x)) for x in zip(*times["ours"]))
-    runs = f"mean of {len(times['raw'])}, order {'-'.join(orders)}" if len(orders) > 2 else "one each"
+    runs = f"mean of {len(times['raw'])}, order {'-'.join(orders)}" if len(times["raw"]) > 1 else "one each"
     print(f"{title}  ({runs})")
     print(f"  raw  {raw_s:7.2f} s wall {raw_cpu:7.2f} s CPU  (Saver + initializer built in {built:.2f} s, 2 runs)")
     print(f"  ours {ours_s:7.2f} s wall {ours_cpu:7.2f} s CPU  (one call; repeated on the same graph: {again:.2f} s)")
@@ -164,6 +166,10 @@ def case(title, build, size, restored_count, orders):
           f"{np.mean(in_run['ours']):.2f} s (1 run); the rest is Python: building ops, checks")
     print(f"  ours/raw: wall {ours_s / raw_s:.2f}x, CPU {ours_cpu / raw_cpu:.2f}x   "
           f"values equal: {values['raw'] == values['ours']}")
+    if times["fast"]:
+        fast_s = float(np.mean([t[0] for t in times["fast"]]))
+        print(f"  ours on tf1init.fast_session() (Grappler off): {fast_s:.2f} s wall, "
+              f"{fast_s / raw_s:.2f}x raw (default session); values equal: {values['fast'] == values['raw']}")
     print(f"  restored {nbytes / 1e6:,.1f} MB: raw {nbytes / raw_s / 1e6:,.0f} MB/s, ours "
           f"{nbytes / ours_s / 1e6:,.0f} MB/s; sequential read (cat, warm) {read_speed / 1e6:,.0f} MB/s")
     return ours_s / raw_s
@@ -175,7 +181,7 @@ def main(argv):
     print(f"load average at start: {os.getloadavg()[0]:.1f} (on a shared machine wall time is noisy; "
           f"CPU time, all threads, less so)")
     a = case(f"(a) {n_small} variables of 16x16, restore {int(n_small * 0.8)}, initialize the rest",
-             small_graph, n_small, int(n_small * 0.8), ["raw", "ours"])
+             small_graph, n_small, int(n_small * 0.8), ["raw", "ours", "ours", "raw", "fast"])
     b = case(f"(b) ~{million:g}M float32 parameters in 4 variables, initialize a [4096, 64] head",
              large_graph, million, 4, ["raw", "ours", "ours", "raw"])
     print(f"targets: (a) ours faster than raw: {a:.2f}x {'met' if a < 1 else 'NOT met'}; "

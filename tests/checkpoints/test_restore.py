@@ -441,3 +441,9 @@ def test_finalized_graph_restores_after_prepare(tf, v1, kind, trained):
     assert report.initialized == ("head/kernel", "count")
     np.testing.assert_array_equal(m.values()["dense/kernel"], KERNEL)
     m.close()
+
+
+def test_unknown_policy_is_refused_before_anything(model, trained):
+    _, prefix = trained
+    with pytest.raises(ValueError, match=r"policy must be one of \['partial', 'strict'\], not 'lenient'"):
+        tf1init.restore_or_initialize(model.session, prefix, policy="lenient")

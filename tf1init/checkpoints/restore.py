@@ -53,7 +53,10 @@ def restore_or_initialize(
     checkpoint entries (see :mod:`tf1init.checkpoints.mapping`). ``policy="strict"`` raises
     :class:`tf1init.CheckpointMismatchError` for any missing, unused or mismatched entry before
     anything runs; ``"partial"`` restores what fits and reports the rest. A checkpoint that
-    shares no variable with the graph (another model's) raises under both policies.
+    shares no variable with the graph (another model's) raises under both policies. Missing or
+    truncated files are found before anything runs; bytes damaged in place (same length) only
+    by TensorFlow's CRC check while it reads: then :class:`tf1init.CorruptCheckpointError`
+    and no variable is restored, but the initializers share that run and may have run.
 
         >>> import tempfile, tf1init
         >>> from tf1init._tf import tf, v1
@@ -112,8 +115,7 @@ def prepare_restore(
     :func:`restore_or_initialize` will get, and that call then adds nothing to the graph.
     Returns the report of what would happen (``initialized`` stays empty until it runs).
     """
-    if policy not in POLICIES + ("warm",):
-        raise ValueError(f"policy must be one of {list(POLICIES)}, not {policy!r}")
+    _check_policy_name(policy)
     plan = _plan(graph, checkpoint, selection, mapping, include, exclude, policy)
     if plan.restore:
         _restore_ops(graph, plan.restore, plan.entries)
@@ -123,8 +125,7 @@ def prepare_restore(
 
 
 def _restore_or_initialize(session, checkpoint, *, selection, mapping, include, exclude, policy, seed):
-    if policy not in POLICIES + ("warm",):
-        raise ValueError(f"policy must be one of {list(POLICIES)}, not {policy!r}")
+    _check_policy_name(policy)
     check_session(session)
     plan = _plan(session.graph, checkpoint, selection, mapping, include, exclude, policy)
     report = plan.report
@@ -149,6 +150,11 @@ def _restore_or_initialize(session, checkpoint, *, selection, mapping, include, 
             f"{_first_cause(error.message)}; restore an older checkpoint"
         ) from None
     return report
+
+
+def _check_policy_name(policy: str) -> None:
+    if policy not in POLICIES + ("warm",):  # "warm" is warm_start's, not offered to callers
+        raise ValueError(f"policy must be one of {list(POLICIES)}, not {policy!r}")
 
 
 def _first_cause(message: str) -> str:
