@@ -14,6 +14,7 @@ DOCTEST_MODULES = [
     "tf1init.readiness",
     "tf1init.sessions",
     "tf1init.layers",
+    "tf1init.checkpoints.restore",
 ]
 
 

@@ -69,6 +69,7 @@ _LAZY: "dict[str, str]" = {  # (no typing import: it costs more than a cached `m
     "CorruptCheckpointError": "tf1init.errors",
     "CheckpointMismatchError": "tf1init.errors",
     "MappingError": "tf1init.errors",
+    "FinalizedGraphError": "tf1init.errors",
     "resolve_checkpoint": "tf1init.checkpoints.reader",
     "checkpoint_entries": "tf1init.checkpoints.reader",
     # checkpoints: atomic saving, inspection, TF1 -> TF2 conversion (tf1init.checkpoints, ckpt)
@@ -78,6 +79,10 @@ _LAZY: "dict[str, str]" = {  # (no typing import: it costs more than a cached `m
     "load_into": "tf1init.checkpoints.convert",
     "convert_to_object_checkpoint": "tf1init.checkpoints.convert",
     "LoadReport": "tf1init.checkpoints.convert",
+    "restore_or_initialize": "tf1init.checkpoints.restore",
+    "warm_start": "tf1init.checkpoints.restore",
+    "prepare_restore": "tf1init.checkpoints.restore",
+    "RestoreReport": "tf1init.checkpoints.report",
 }
 
 __all__ = sorted(_LAZY) + ["__version__"]

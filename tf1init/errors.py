@@ -110,3 +110,7 @@ class CheckpointMismatchError(CheckpointError, ValueError):
 class MappingError(CheckpointError, ValueError):
     """A name mapping that cannot be applied: two entries for one variable, or a target that is
     not a variable of the graph."""
+
+
+class FinalizedGraphError(CheckpointError, RuntimeError):
+    """Restore ops are needed but the graph is finalized (call prepare_restore before finalizing)."""
