@@ -80,6 +80,11 @@ def mean_squared_error(weights, biases, x_scaled, y):
     return tf.reduce_mean(tf.square(prediction - y))
 
 
+def line_text(slope, intercept):
+    """The fitted line as text, e.g. "y = 2.0526 x - 2.249"."""
+    return f"y = {slope:.4f} x {'-' if intercept < 0 else '+'} {abs(intercept):.3f}"
+
+
 def run(data=DEFAULT_DATA, out="out", steps=300, seed=0):
     """Run the whole workflow; write regression.png and summary.json to ``out``; return the summary."""
     xs, ys = read_points(data)
@@ -145,7 +150,7 @@ def plot(xs, ys, report, path):
     fig, ax = plt.subplots(figsize=(6, 4))
     ax.scatter(xs, ys, s=12, label="data (regression.xls)")
     grid = np.array([xs.min(), xs.max()])
-    ax.plot(grid, slope * grid + intercept, color="C3", label=f"fit: y = {slope:.3f}x + {intercept:.2f}")
+    ax.plot(grid, slope * grid + intercept, color="C3", label=f"fit: {line_text(slope, intercept)}")
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     ax.legend()
@@ -168,8 +173,8 @@ def main(argv=None):
         return 2
     print(report["initialization"])
     print(f"WeightsNew equals weights' initial value: {report['weights_new_equals_weights']}")
-    print(f"fit: y = {report['slope']:.4f} x + {report['intercept']:.3f}   "
-          f"(least squares: {report['least_squares_slope']:.4f} x + {report['least_squares_intercept']:.3f})")
+    print(f"fit: {line_text(report['slope'], report['intercept'])}   (least squares: "
+          f"{line_text(report['least_squares_slope'], report['least_squares_intercept'])})")
     print(f"wrote {pathlib.Path(args.out) / 'regression.png'} and summary.json")
     return 0
 

@@ -69,7 +69,7 @@ def make_variables():
     weights = tf.Variable(tf.random.truncated_normal([1, 1], stddev=0.1, seed=1), name="weights")
     biases = tf.Variable(tf.zeros([1]), name="biases")
     custom_variable = tf.Variable(tf.constant(0.5, shape=[2, 2]), name="custom_variable")
-    # --- finished by hand: tf1init migrate reported TFI103: tf.get_variable left as it is: the file stays graph-mode (tf.Graph at 93:13); tf.compat.v1.get_variable still works there ---
+    # --- finished by hand: tf1init migrate reported TFI103: tf.get_variable left as it is: the file stays graph-mode (tf.Graph at 98:13); tf.compat.v1.get_variable still works there ---
     # TFI102 reported the Glorot initializer on the same line. Both are written as the rules
     # write them in a file that becomes eager (an eager Keras 3 initializer draws once).
     projection = tf.Variable(tf.keras.initializers.GlorotUniform(seed=2)([4, 3]), name="projection")
@@ -81,6 +81,11 @@ def mean_squared_error(weights, biases, x_scaled, y):
     """The regression's loss: y ~ weights * x_scaled + biases, with x standardized."""
     prediction = tf.reshape(weights, []) * x_scaled + biases[0]
     return tf.reduce_mean(tf.square(prediction - y))
+
+
+def line_text(slope, intercept):
+    """The fitted line as text, e.g. "y = 2.0526 x - 2.249"."""
+    return f"y = {slope:.4f} x {'-' if intercept < 0 else '+'} {abs(intercept):.3f}"
 
 
 def run(data=DEFAULT_DATA, out="out", steps=300, seed=0):
@@ -143,7 +148,7 @@ def plot(xs, ys, report, path):
     fig, ax = plt.subplots(figsize=(6, 4))
     ax.scatter(xs, ys, s=12, label="data (regression.xls)")
     grid = np.array([xs.min(), xs.max()])
-    ax.plot(grid, slope * grid + intercept, color="C3", label=f"fit: y = {slope:.3f}x + {intercept:.2f}")
+    ax.plot(grid, slope * grid + intercept, color="C3", label=f"fit: {line_text(slope, intercept)}")
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     ax.legend()
@@ -166,8 +171,8 @@ def main(argv=None):
         return 2
     print(report["initialization"])
     print(f"WeightsNew equals weights' initial value: {report['weights_new_equals_weights']}")
-    print(f"fit: y = {report['slope']:.4f} x + {report['intercept']:.3f}   "
-          f"(least squares: {report['least_squares_slope']:.4f} x + {report['least_squares_intercept']:.3f})")
+    print(f"fit: {line_text(report['slope'], report['intercept'])}   (least squares: "
+          f"{line_text(report['least_squares_slope'], report['least_squares_intercept'])})")
     print(f"wrote {pathlib.Path(args.out) / 'regression.png'} and summary.json")
     return 0
 
