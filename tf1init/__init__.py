@@ -51,6 +51,18 @@ _LAZY: Dict[str, str] = {
     "Rule": "tf1init.catalogue.dispatch",
     "apply_rules": "tf1init.catalogue.dispatch",
     "apply_preset": "tf1init.catalogue.presets",
+    # pitfall suite (issue 7): prevention and explanation of TF1 initialization pitfalls
+    "NotInCheckpointError": "tf1init.errors",
+    "CheckpointShapeError": "tf1init.errors",
+    "ArrayNotFedError": "tf1init.errors",
+    "variable_from_array": "tf1init.big_arrays",
+    "array_feeds": "tf1init.big_arrays",
+    "prepare": "tf1init.preparation",
+    "seed_everything": "tf1init.seeding",
+    "fingerprint": "tf1init.fingerprints",
+    "compare_fingerprints": "tf1init.fingerprints",
+    "explained_errors": "tf1init.explain_errors",
+    "PITFALLS": "tf1init.pitfalls",
 }
 
 __all__ = sorted(_LAZY) + ["__version__"]

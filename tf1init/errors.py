@@ -70,3 +70,31 @@ class UnsupportedDtypeError(Tf1initError, TypeError):
 
 class UnknownActivationError(Tf1initError, ValueError):
     """An activation the recommendation table does not know (the message lists the closest)."""
+
+
+# --- pitfalls (issue 7): TF errors translated by tf1init.explain_errors ---
+
+
+class NotInCheckpointError(Tf1initError, LookupError):
+    """Variables of the graph that the checkpoint does not hold (new head, optimizer slots...)."""
+
+    def __init__(self, message: str, variables: Sequence[str] = (), checkpoint: str = ""):
+        super().__init__(message)
+        self.variables = tuple(variables)
+        self.checkpoint = checkpoint
+
+
+class CheckpointShapeError(Tf1initError, ValueError):
+    """A checkpoint tensor whose shape differs from the variable it would be restored into."""
+
+    def __init__(self, message: str, variables: Sequence[str] = ()):
+        super().__init__(message)
+        self.variables = tuple(variables)
+
+
+class ArrayNotFedError(Tf1initError, RuntimeError):
+    """An initializer of a variable made by ``variable_from_array`` ran without its array."""
+
+    def __init__(self, message: str, variables: Sequence[str] = ()):
+        super().__init__(message)
+        self.variables = tuple(variables)
