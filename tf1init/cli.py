@@ -13,6 +13,7 @@ from typing import Dict, List, Optional, Tuple
 COMMANDS: Dict[str, Tuple[str, str]] = {}
 COMMANDS["migrate"] = ("tf1init.migrations.cli", "rewrite TF1 initialization code to TF2 (diff, write or check)")
 COMMANDS["explain"] = ("tf1init.migrations.explain", "print a migration rule's description and examples")
+COMMANDS["pitfalls"] = ("tf1init.pitfalls", "list the known TF1 initialization/restore pitfalls, or print one")
 
 
 def build_parser(argv: List[str]) -> argparse.ArgumentParser:

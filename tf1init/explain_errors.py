@@ -28,6 +28,7 @@ _UNINITIALIZED = (
     re.compile(r"Attempting to use uninitialized value (\S+)"),
     re.compile(r"Could not find variable (\S+?)\. This could mean"),
     re.compile(r"Error while reading resource variable (\S+) from Container"),
+    re.compile(r"Resource [^/\s]+/(\S+)/N10tensorflow3VarE does not exist"),  # assign_add & co
 )
 _NOT_IN_CHECKPOINT = (
     re.compile(r"Key (\S+) not found in checkpoint"),

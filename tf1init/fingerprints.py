@@ -34,13 +34,17 @@ def _eager_name(variable) -> str:
     return name[:-2] if name.endswith(":0") else name
 
 
+def _strip(name: str, prefix: str) -> str:
+    return name[len(prefix):] if prefix and name.startswith(prefix) else name
+
+
 def fingerprint(source, selection=None) -> Dict[str, str]:
     """Variable name -> :func:`value_fingerprint` of its current value, sorted by name.
 
     ``source``: a ``tf.compat.v1.Session`` (its graph's global and local variables, or
     ``selection`` of them, read in one run), eager ``tf.Variable`` objects or a Keras model
-    (names without ':0'; Keras 3 variables by their path such as 'dense/kernel'), or a dict of
-    name -> array.
+    (names without ':0'; Keras 3 variables by their path such as 'dense/kernel', without the
+    model's name), or a dict of name -> array.
 
         >>> import numpy as np, tf1init
         >>> from tf1init._tf import tf, v1
@@ -63,8 +67,10 @@ def fingerprint(source, selection=None) -> Dict[str, str]:
             arrays = source.run(variables) if variables else []
         values = {variable_name(v): a for v, a in zip(variables, arrays)}
     else:
-        items = getattr(source, "weights", source)  # a Keras model
-        values = {_eager_name(v): v.numpy() for v in items}
+        items = getattr(source, "weights", source)
+        # A Keras 3 model's paths start with the model's name: 'sequential/dense/kernel'.
+        prefix = f"{source.name}/" if hasattr(source, "weights") and hasattr(source, "name") else ""
+        values = {_strip(_eager_name(v), prefix): v.numpy() for v in items}
     return {name: value_fingerprint(values[name]) for name in sorted(values)}
 
 

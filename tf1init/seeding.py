@@ -49,17 +49,28 @@ def variable_seeds(seed: int, name: str, count: int) -> Sequence[Tuple[int, int]
     return [op_seeds(seed, f"{name}#{rank}") for rank in range(count)]
 
 
+# Ops a seed passes through on its way from its Const to a stateless op (Keras 3 casts it and
+# takes it modulo a bound); following input 0 through them finds the Const to rewrite.
+_SEED_PASSTHROUGH = frozenset({"Cast", "FloorMod", "Mod", "Identity"})
+
+
+def _seed_const(tensor):
+    op = tensor.op
+    while op.type in _SEED_PASSTHROUGH and op.inputs:
+        op = op.inputs[0].op
+    return op if op.type == "Const" else None
+
+
 def _set_seed(op, first: int, second: int) -> bool:
     """Give one random op the seed pair; True if anything changed."""
     if op.type in _SEED_INPUT_0 or op.type.startswith("Stateless"):
-        seed_tensor = op.inputs[0 if op.type in _SEED_INPUT_0 else 1]
-        const = seed_tensor.op
-        if const.type != "Const":
+        const = _seed_const(op.inputs[0 if op.type in _SEED_INPUT_0 else 1])
+        if const is None:
             return False  # a computed seed (e.g. from a seed variable): not ours to rewrite
-        dtype = seed_tensor.dtype.as_numpy_dtype
-        limit = _INT31 if dtype == np.int32 else _INT63
-        value = np.array([first & limit, second & limit], dtype=dtype)
-        if np.array_equal(tf.make_ndarray(const.get_attr("value")), value):
+        current = tf.make_ndarray(const.get_attr("value"))
+        limit = _INT31 if current.dtype.itemsize <= 4 else _INT63
+        value = np.resize(np.array([first & limit, second & limit]), current.shape).astype(current.dtype)
+        if np.array_equal(current, value):
             return False
         const._set_attr("value", v1.AttrValue(tensor=tf.make_tensor_proto(value)))  # noqa: SLF001
         return True
