@@ -51,6 +51,17 @@ _LAZY: Dict[str, str] = {
     "Rule": "tf1init.catalogue.dispatch",
     "apply_rules": "tf1init.catalogue.dispatch",
     "apply_preset": "tf1init.catalogue.presets",
+    # checkpoints: restore instead of initialize (tf1init.checkpoints)
+    "CheckpointError": "tf1init.errors",
+    "CheckpointNotFoundError": "tf1init.errors",
+    "CorruptCheckpointError": "tf1init.errors",
+    "CheckpointMismatchError": "tf1init.errors",
+    "MappingError": "tf1init.errors",
+    "resolve_checkpoint": "tf1init.checkpoints.reader",
+    "checkpoint_entries": "tf1init.checkpoints.reader",
+    "restore_or_initialize": "tf1init.checkpoints.restore",
+    "warm_start": "tf1init.checkpoints.restore",
+    "RestoreReport": "tf1init.checkpoints.report",
     # pitfall suite (issue 7): prevention and explanation of TF1 initialization pitfalls
     "NotInCheckpointError": "tf1init.errors",
     "CheckpointShapeError": "tf1init.errors",

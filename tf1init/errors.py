@@ -72,10 +72,43 @@ class UnknownActivationError(Tf1initError, ValueError):
     """An activation the recommendation table does not know (the message lists the closest)."""
 
 
+# --- checkpoints (tf1init.checkpoints) ---
+
+
+class CheckpointError(Tf1initError):
+    """Base class of the checkpoint errors: something about a checkpoint on disk or its use."""
+
+
+class CheckpointNotFoundError(CheckpointError, FileNotFoundError):
+    """No checkpoint at the path given (the message says what was expected there)."""
+
+
+class CorruptCheckpointError(CheckpointError, ValueError):
+    """A checkpoint file is damaged: an unreadable ``.index`` or a missing or truncated ``.data`` shard."""
+
+
+class CheckpointMismatchError(CheckpointError, ValueError):
+    """The checkpoint does not fit the graph: shape or dtype mismatches, missing or unused
+    entries under a strict policy, or a checkpoint of a different model.
+
+    ``mismatches`` holds the offending items (see ``RestoreReport``), so callers can inspect
+    them without parsing the message.
+    """
+
+    def __init__(self, message: str, mismatches: Sequence = ()):
+        super().__init__(message)
+        self.mismatches = tuple(mismatches)
+
+
+class MappingError(CheckpointError, ValueError):
+    """A name mapping that cannot be applied: two entries for one variable, or a target that is
+    not a variable of the graph."""
+
+
 # --- pitfalls (issue 7): TF errors translated by tf1init.explain_errors ---
 
 
-class NotInCheckpointError(Tf1initError, LookupError):
+class NotInCheckpointError(CheckpointError, LookupError):
     """Variables of the graph that the checkpoint does not hold (new head, optimizer slots...)."""
 
     def __init__(self, message: str, variables: Sequence[str] = (), checkpoint: str = ""):
@@ -84,8 +117,8 @@ class NotInCheckpointError(Tf1initError, LookupError):
         self.checkpoint = checkpoint
 
 
-class CheckpointShapeError(Tf1initError, ValueError):
-    """A checkpoint tensor whose shape differs from the variable it would be restored into."""
+class CheckpointShapeError(CheckpointMismatchError):
+    """A checkpoint tensor whose shape differs from the variable a raw Saver restored it into."""
 
     def __init__(self, message: str, variables: Sequence[str] = ()):
         super().__init__(message)

@@ -95,11 +95,20 @@ def is_initialized_tensor(variable):
     return tensor
 
 
-def run_initializers(session, variables: Sequence, *, seed: Optional[int] = None) -> Tuple[str, ...]:
-    """Run the initializers of ``variables`` in dependency order; validate everything first."""
+def run_initializers(
+    session, variables: Sequence, *, seed: Optional[int] = None, also=None
+) -> Tuple[str, ...]:
+    """Run the initializers of ``variables`` in dependency order; validate everything first.
+
+    ``also``: ``(fetches, feed_dict)`` to run in the same ``session.run`` as the first layer
+    (a restore that no initializer here reads): each new fetch set pays graph optimisation
+    once, so one run is cheaper than two.
+    """
     check_session(session)
     variables = list(variables)
     if not variables:
+        if also is not None:
+            session.run(also[0], feed_dict=also[1] or None)
         return ()
     graph = session.graph
     for variable in variables:
@@ -114,7 +123,7 @@ def run_initializers(session, variables: Sequence, *, seed: Optional[int] = None
     if seed is not None:
         reseed_variables(variables, seed)
     done = {}
-    for layer in order:
+    for number, layer in enumerate(order):
         # Sources of initialized_value() keep their draw, so that a derived variable
         # initialized later (in a later layer, or a later call) still equals it.
         arrays = {variable_name(v): fed_array(v) for v in layer}
@@ -122,10 +131,12 @@ def run_initializers(session, variables: Sequence, *, seed: Optional[int] = None
                     if variable_name(v) in state.source_names and arrays[variable_name(v)] is None]
         with graph.as_default():  # initial_value is refused in eager mode
             draws = [v.initial_value for v in captured]
+        extra_fetches, extra_feeds = also if (also is not None and number == 0) else ([], None)
         try:
-            values, _ = session.run(
-                [draws, [v.initializer for v in layer]],
-                feed_dict=_layer_feeds(graph, state, layer, done, feeds) or None,
+            values, _, _ = session.run(
+                [draws, [v.initializer for v in layer], extra_fetches],
+                feed_dict={**_layer_feeds(graph, state, layer, done, feeds), **(extra_feeds or {})}
+                or None,
             )
         except tf.errors.OpError as error:
             from tf1init.explain_errors import explain  # it imports this module

@@ -1,0 +1,332 @@
+"""Restore what a checkpoint holds, initialize the rest: one call, one report, one run.
+
+Production session models rarely run an initializer: they restore a checkpoint and initialize
+only what it lacks (a new head, new optimizer slots). Doing that by hand takes a Saver over the
+right variable list, an initializer over the rest, and two session runs, each paying graph
+optimisation for its new set of ops (FACTS.md); a [3,4] tensor even restores silently into a
+[3,5] resource variable (upstream #52220). Here everything is checked first (the checkpoint's
+files, the mapping, every shape and dtype), so bad input raises before any variable changes;
+then the restore and the initializers run together in one ``session.run``, with ops built once
+per graph and set of names.
+"""
+import threading
+import weakref
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from tf1init._tf import tf, v1
+from tf1init.checkpoints.mapping import Piece, Source, assign_entries
+from tf1init.checkpoints.reader import Entry, resolve_checkpoint, verify_checkpoint
+from tf1init.checkpoints.report import Mismatch, RestoreReport
+from tf1init.checkpoints.suggest import suggest_mapping
+from tf1init.dependencies import analyse
+from tf1init._graph_state import state_of
+from tf1init.errors import CheckpointMismatchError, CheckpointNotFoundError, CorruptCheckpointError
+from tf1init.initialization import check_session, run_initializers
+from tf1init.selection import graph_variables, select_variables, variable_name
+
+POLICIES = ("partial", "strict")
+_ONE_RUN = True
+
+
+def restore_or_initialize(
+    session,
+    checkpoint,
+    *,
+    selection=None,
+    mapping=None,
+    include=None,
+    exclude=None,
+    policy: str = "partial",
+    seed: Optional[int] = None,
+) -> RestoreReport:
+    """Restore every variable the checkpoint holds and initialize the others, in one call.
+
+    ``checkpoint``: a prefix, a directory (its latest checkpoint), or None / a directory with
+    no checkpoint yet (then everything is initialized). ``selection`` limits the variables this
+    call touches (default: all global and local ones). Of those, global variables are restored
+    (local ones, such as metric counters, only when ``include`` names them); ``include`` and
+    ``exclude`` take variables, names, a scope or a compiled regex. ``mapping`` renames
+    checkpoint entries (see :mod:`tf1init.checkpoints.mapping`). ``policy="strict"`` raises
+    :class:`tf1init.CheckpointMismatchError` for any missing, unused or mismatched entry before
+    anything runs; ``"partial"`` restores what fits and reports the rest. A checkpoint that
+    shares no variable with the graph (another model's) raises under both policies.
+
+        >>> import tempfile, tf1init
+        >>> from tf1init._tf import tf, v1
+        >>> trained = tf.Graph()
+        >>> with trained.as_default():
+        ...     _ = v1.Variable([3.0, 4.0], name="w")
+        ...     session = v1.Session()
+        ...     tf1init.initialize_all(session)
+        ...     prefix = v1.train.Saver().save(session, tempfile.mkdtemp() + "/model")
+        ('w',)
+        >>> graph = tf.Graph()  # the next version of the model: same w, a new head
+        >>> with graph.as_default():
+        ...     w = v1.Variable([0.0, 0.0], name="w")
+        ...     head = v1.Variable([1.0], name="head")
+        >>> session = v1.Session(graph=graph)
+        >>> report = tf1init.restore_or_initialize(session, prefix)
+        >>> report.restored, report.initialized
+        ({'w': 'w'}, ('head',))
+        >>> session.run([w, head])
+        [array([3., 4.], dtype=float32), array([1.], dtype=float32)]
+    """
+    return _restore_or_initialize(
+        session, checkpoint, selection=selection, mapping=mapping, include=include,
+        exclude=exclude, policy=policy, seed=seed,
+    )
+
+
+def warm_start(session, checkpoint, selection, *, mapping=None, seed: Optional[int] = None) -> RestoreReport:
+    """Restore only the ``selection`` (variables, names, a scope or a compiled regex) from the
+    checkpoint and initialize every other variable: keep a trained backbone, start a new head.
+
+    Every selected variable must be in the checkpoint with its shape and dtype, else
+    :class:`tf1init.CheckpointMismatchError` before anything runs; entries for unselected
+    variables are skipped.
+    """
+    return _restore_or_initialize(
+        session, checkpoint, selection=None, mapping=mapping, include=selection,
+        exclude=None, policy="warm", seed=seed,
+    )
+
+
+def _restore_or_initialize(session, checkpoint, *, selection, mapping, include, exclude, policy, seed):
+    if policy not in POLICIES + ("warm",):
+        raise ValueError(f"policy must be one of {list(POLICIES)}, not {policy!r}")
+    check_session(session)
+    plan = _plan(session, checkpoint, selection, mapping, include, exclude, policy)
+    report = plan.report
+    to_initialize = plan.initialize
+    if not plan.restore:
+        report.initialized = run_initializers(session, to_initialize, seed=seed)
+        return report
+    ops = _restore_ops(session.graph, plan.restore, plan.entries)
+    work = (ops.assigns, {ops.prefix: report.checkpoint})
+    try:
+        if _reads_restored(to_initialize, plan.restore) or not _ONE_RUN:
+            # An initial value reads a restored variable: restore first, then initialize.
+            session.run(*work)
+            report.initialized = run_initializers(session, to_initialize, seed=seed)
+        else:
+            report.initialized = run_initializers(session, to_initialize, seed=seed, also=work)
+    except (tf.errors.DataLossError, tf.errors.NotFoundError, tf.errors.InvalidArgumentError) as error:
+        if error.op is None or error.op.name != ops.restore_op_name:
+            raise
+        raise CorruptCheckpointError(
+            f"restoring from {report.checkpoint!r} failed while reading its data files: "
+            f"{error.message.splitlines()[0]}; restore an older checkpoint"
+        ) from None
+    return report
+
+
+class _Plan:
+    def __init__(self, report, restore, initialize, entries):
+        self.report = report
+        self.restore: Dict[str, Tuple[object, Source]] = restore  # name -> (variable, source)
+        self.initialize: List = initialize
+        self.entries: Dict[str, Entry] = entries
+
+
+def _plan(session, checkpoint, selection, mapping, include, exclude, policy) -> _Plan:
+    """Decide everything, raise on bad input; runs nothing."""
+    graph = session.graph
+    handled = select_variables(graph, selection)
+    warm = policy == "warm"
+    if checkpoint is None and warm:
+        raise CheckpointNotFoundError("warm_start needs a checkpoint to start from; got None")
+    prefix = None if checkpoint is None else resolve_checkpoint(checkpoint, allow_none=not warm)
+    if prefix is None:
+        return _Plan(RestoreReport(checkpoint=None), {}, handled, {})
+    entries = verify_checkpoint(prefix)
+
+    everything = {variable_name(v): v for v in graph_variables(graph)}
+    restorable = _restorable(graph, handled, include, exclude)
+    assignment = assign_entries(
+        entries, everything, mapping,
+        partitions=_partitions(everything.values()),
+        shapes={name: _static_shape(v) for name, v in everything.items()},
+    )
+    restore, mismatched, skipped = {}, [], list(assignment.dropped)
+    for name, source in assignment.sources.items():
+        if name not in restorable:
+            skipped.extend(source.entries)
+            continue
+        variable = everything[name]
+        found_shape, found_dtype = _source_signature(source, entries)
+        want_shape, want_dtype = _static_shape(variable), variable.dtype.base_dtype.name
+        if not _shapes_fit(want_shape, found_shape) or want_dtype != found_dtype:
+            mismatched.append(Mismatch(
+                name, tuple(d if d is not None else -1 for d in want_shape), want_dtype,
+                source.describe(), found_shape, found_dtype,
+            ))
+        else:
+            restore[name] = (variable, source)
+    handled_names = [variable_name(v) for v in handled]
+    mismatched_names = {m.variable for m in mismatched}
+    missing = tuple(
+        n for n in handled_names if n in restorable and n not in restore and n not in mismatched_names
+    )
+    unused = tuple(sorted(assignment.targets_unknown))
+    suggestions = suggest_mapping(
+        {e: (entries[e].shape, entries[e].dtype) for e in unused},
+        {n: (_static_shape(everything[n]), everything[n].dtype.base_dtype.name) for n in missing},
+    )
+    report = RestoreReport(
+        checkpoint=prefix,
+        restored={n: restore[n][1].describe() for n in handled_names if n in restore},
+        missing=missing,
+        unused=unused,
+        skipped=tuple(sorted(set(skipped))),
+        mismatched=tuple(mismatched),
+        suggestions=suggestions,
+    )
+    _check_policy(report, policy, restorable, entries)
+    initialize = [v for v in handled if variable_name(v) not in restore]
+    return _Plan(report, restore, initialize, entries)
+
+
+def _check_policy(report: RestoreReport, policy: str, restorable, entries) -> None:
+    where = f"checkpoint {report.checkpoint!r}"
+    if restorable and entries and not report.restored:
+        raise CheckpointMismatchError(
+            f"{where} holds none of this graph's variables: it looks like a checkpoint of a "
+            f"different model ({len(entries)} entries such as {sorted(entries)[:3]}; variables "
+            f"such as {sorted(restorable)[:3]}). Pass the checkpoint of this model, or a mapping= "
+            f"from its names to yours.\n{report.problems()}",
+            report.mismatched,
+        )
+    if policy == "strict" and not report.ok:
+        raise CheckpointMismatchError(
+            f"{where} does not fit the graph exactly (policy='strict'; nothing was changed):\n"
+            f"{report.problems()}\nUse policy='partial' to restore what fits and initialize the rest.",
+            report.mismatched,
+        )
+    if policy == "warm" and (report.missing or report.mismatched):
+        raise CheckpointMismatchError(
+            f"warm start from {where}: every selected variable must be restored (nothing was "
+            f"changed):\n{report.problems()}",
+            report.mismatched,
+        )
+
+
+def _restorable(graph, handled, include, exclude) -> set:
+    handled_names = {variable_name(v) for v in handled}
+    if include is None:
+        chosen = {variable_name(v) for v in graph.get_collection(v1.GraphKeys.GLOBAL_VARIABLES)}
+    else:
+        chosen = {variable_name(v) for v in select_variables(graph, include)}
+    if exclude is not None:
+        chosen -= {variable_name(v) for v in select_variables(graph, exclude)}
+    return chosen & handled_names
+
+
+def _partitions(variables) -> Dict[str, Tuple[str, str, Tuple[int, int]]]:
+    parts = {}
+    for variable in variables:
+        info = getattr(variable, "_save_slice_info", None)
+        if info is not None:
+            start = info.var_offset[0] if info.var_offset else 0
+            rows = info.var_shape[0] if info.var_shape else 0
+            parts[variable_name(variable)] = (info.full_name, info.spec, (start, start + rows))
+    return parts
+
+
+def _static_shape(variable) -> Tuple:
+    shape = variable.shape
+    return tuple(shape.as_list()) if shape.rank is not None else None
+
+
+def _shapes_fit(want, found) -> bool:
+    if want is None:
+        return True
+    return len(want) == len(found) and all(w is None or w == f for w, f in zip(want, found))
+
+
+def _piece_shape(piece: Piece, entry: Entry) -> Tuple[int, ...]:
+    if not piece.spec:
+        return entry.shape
+    extents = piece.spec.split(" ")[-1].split(":")
+    return tuple(
+        full if extent == "-" else int(extent.split(",")[1])
+        for full, extent in zip(entry.shape, extents)
+    )
+
+
+def _source_signature(source: Source, entries) -> Tuple[Tuple[int, ...], str]:
+    shapes = [_piece_shape(p, entries[p.entry]) for p in source.pieces]
+    dtypes = sorted({entries[p.entry].dtype for p in source.pieces})
+    shape = shapes[0]
+    if len(shapes) > 1:
+        if any(len(s) != len(shape) or s[1:] != shape[1:] for s in shapes) or not shape:
+            shape = tuple(d for s in shapes for d in ("|",) + s)  # unjoinable: shown as is
+        else:
+            shape = (sum(s[0] for s in shapes),) + shape[1:]
+    return shape, "+".join(dtypes)
+
+
+def _reads_restored(to_initialize: Sequence, restore) -> bool:
+    if not to_initialize:
+        return False
+    analyse(to_initialize)
+    state = state_of(to_initialize[0].graph)
+    return any(
+        (state.reads[variable_name(v)] | state.shares[variable_name(v)]) & restore.keys()
+        for v in to_initialize
+    )
+
+
+# --- restore ops, built once per graph and set of (variable, source) ---------------------
+
+
+class _RestoreOps:
+    def __init__(self, prefix, assigns, restore_op_name):
+        self.prefix = prefix
+        self.assigns = assigns
+        self.restore_op_name = restore_op_name
+
+
+_CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_LOCK = threading.Lock()
+
+
+def _restore_ops(graph, restore: Dict[str, Tuple[object, Source]], entries) -> _RestoreOps:
+    key = tuple((name, source.pieces) for name, (_, source) in restore.items())
+    dtypes_key = tuple(entries[p.entry].dtype for _, (_, s) in restore.items() for p in s.pieces)
+    with _LOCK:
+        per_graph = _CACHE.setdefault(graph, {})
+        ops = per_graph.get((key, dtypes_key))
+        if ops is None:
+            ops = per_graph[(key, dtypes_key)] = _build_restore_ops(graph, restore, entries)
+        return ops
+
+
+def _build_restore_ops(graph, restore, entries) -> _RestoreOps:
+    reads: Dict[Tuple[str, str], int] = {}
+    for _, source in restore.values():
+        for piece in source.pieces:
+            reads.setdefault((piece.entry, piece.spec), len(reads))
+    with graph.as_default(), graph.control_dependencies(None), v1.name_scope(None):
+        with v1.name_scope("tf1init_restore"):
+            with tf.device("/device:CPU:0"):
+                prefix = v1.placeholder(tf.string, [], name="prefix")
+                values = tf.raw_ops.RestoreV2(
+                    prefix=prefix,
+                    tensor_names=[name for name, _ in reads],
+                    shape_and_slices=[spec for _, spec in reads],
+                    dtypes=[tf.as_dtype(entries[name].dtype) for name, _ in reads],
+                    name="restore",
+                )
+            assigns = []
+            for variable, source in restore.values():
+                with graph.colocate_with(variable.op):
+                    parts = [values[reads[(p.entry, p.spec)]] for p in source.pieces]
+                    value = parts[0] if len(parts) == 1 else tf.concat(parts, 0)
+                    assigns.append(_assign_op(variable, value))
+    return _RestoreOps(prefix, assigns, values[0].op.name)
+
+
+def _assign_op(variable, value):
+    if variable.op.type == "VarHandleOp":
+        return tf.raw_ops.AssignVariableOp(resource=variable.handle, value=value)
+    return v1.assign(variable, value, validate_shape=True).op
