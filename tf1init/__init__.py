@@ -74,6 +74,8 @@ _LAZY: Dict[str, str] = {
     "compare_fingerprints": "tf1init.fingerprints",
     "explained_errors": "tf1init.explain_errors",
     "PITFALLS": "tf1init.pitfalls",
+    "RestoreOrInitializeScaffold": "tf1init.checkpoints.scaffold",
+    "restoring_session_creator": "tf1init.checkpoints.scaffold",
 }
 
 __all__ = sorted(_LAZY) + ["__version__"]

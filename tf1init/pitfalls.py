@@ -142,12 +142,14 @@ PITFALLS: Tuple[Pitfall, ...] = (
             "not make model ready\"."
         ),
         ours=(
-            "`tf1init.checkpoints.scaffold` gives a `Scaffold` and a `SessionCreator` for "
-            "`MonitoredTrainingSession` that restore what the checkpoint holds and initialize "
-            "the rest through `restore_or_initialize`, with include/exclude filters; local and "
-            "metric variables are never restored unless asked."
+            "`RestoreOrInitializeScaffold` (for `MonitoredTrainingSession`) and "
+            "`restoring_session_creator` (for `MonitoredSession`) restore what the checkpoint "
+            "holds and initialize the rest through `restore_or_initialize`, on the session's "
+            "own checkpoints and on a pretrained one, with include/exclude filters; local and "
+            "metric variables are initialized, never restored, unless `include` names them. "
+            "The scaffold's Saver still saves every variable."
         ),
-        api=("restore_or_initialize", "checkpoints.scaffold.scaffold", "checkpoints.scaffold.RestoreOrInitializeSessionCreator"),
+        api=("RestoreOrInitializeScaffold", "restoring_session_creator", "restore_or_initialize"),
         references=(
             Reference(_TF, 14391, "MonitoredTrainingSession does not initialize after restore"),
             Reference(_TF, 17969, "Estimator not running custom init_op when loading from checkpoint"),
