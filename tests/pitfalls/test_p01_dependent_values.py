@@ -2,8 +2,9 @@
 
 Each combination of variable kind (ref: disable_v2_behavior; resource: disable_eager_execution
 alone) and control flow (v1/v2) runs in its own process (conftest.mode_results, mode_script.py):
-100 fresh sessions per raw pattern under the default session config and with Grappler off
-(tf1init.session_config()), then 100 + 100 fresh sessions of ours.
+100 fresh sessions per raw pattern with Grappler off (tf1init.session_config()) and, for the
+patterns that race there, 100 more with the default session config; then 100 + 100 fresh
+sessions of ours (both configs).
 """
 import pytest
 
@@ -28,18 +29,20 @@ def test_raw_dependent_initial_values_race(mode_results, combination, record_pro
         if expected is None:
             assert raw[pattern] == "NotImplementedError", pattern
             continue
-        default, grappler_off = raw[pattern]["default"], raw[pattern]["grappler_off"]
-        record_property(f"{pattern} failures, default config", default[0])
+        grappler_off = raw[pattern]["grappler_off"]
         record_property(f"{pattern} failures, Grappler off", grappler_off[0])
         # A run either fails (FailedPreconditionError) or gets the right value: never a wrong one.
-        assert default[1] == grappler_off[1] == 0, pattern
+        assert grappler_off[1] == 0, pattern
         if expected:
             # With Grappler off the executor meets the read before the source's assign in
-            # (nearly) every fresh session; with the default config only in a few percent.
+            # (nearly) every fresh session; with the default config in a few percent.
             assert grappler_off[0] >= 50, (pattern, raw[pattern])
+            record_property(f"{pattern} failures, default config", raw[pattern]["default"][0])
+            assert raw[pattern]["default"][1] == 0, pattern
         else:
-            # TF's guard (ref variables, control flow v1) reads through initialized_value().
-            assert default[0] == grappler_off[0] == 0, (pattern, raw[pattern])
+            # TF's guard (ref variables, control flow v1) reads through initialized_value():
+            # no failure even with Grappler off (so the default config was not run).
+            assert raw[pattern] == {"grappler_off": [0, 0]}, pattern
     # initial_value never races (it is not a variable read) but re-draws when run separately.
     assert raw["initial_value"] == {"grappler_off": [0, 0]}
     assert report["raw_initial_value_separate_runs_equal"] is False
