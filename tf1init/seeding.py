@@ -15,7 +15,7 @@ import os
 import random
 import sys
 from dataclasses import dataclass
-from typing import Iterable, Optional, Sequence, Tuple
+from typing import Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -61,37 +61,39 @@ def _seed_const(tensor):
     return op if op.type == "Const" else None
 
 
-def _set_seed(op, first: int, second: int) -> bool:
-    """Give one random op the seed pair; True if anything changed."""
+def _set_seed(op, first: int, second: int) -> Optional[str]:
+    """Give one random op the seed pair; the name of the op whose attributes changed (the
+    random op, or the Const that feeds a stateless op its seed), or None."""
     if op.type in _SEED_INPUT_0 or op.type.startswith("Stateless"):
         const = _seed_const(op.inputs[0 if op.type in _SEED_INPUT_0 else 1])
         if const is None:
-            return False  # a computed seed (e.g. from a seed variable): not ours to rewrite
+            return None  # a computed seed (e.g. from a seed variable): not ours to rewrite
         current = tf.make_ndarray(const.get_attr("value"))
         limit = _INT31 if current.dtype.itemsize <= 4 else _INT63
         value = np.resize(np.array([first & limit, second & limit]), current.shape).astype(current.dtype)
         if np.array_equal(current, value):
-            return False
+            return None
         const._set_attr("value", v1.AttrValue(tensor=tf.make_tensor_proto(value)))  # noqa: SLF001
-        return True
+        return const.name
     if op.get_attr("seed") == first and op.get_attr("seed2") == second:
-        return False
+        return None
     op._set_attr("seed", v1.AttrValue(i=first))  # noqa: SLF001 - TF has no public setter
     op._set_attr("seed2", v1.AttrValue(i=second))
-    return True
+    return op.name
 
 
-def reseed(random_ops: Iterable, seed: int) -> int:
-    """Seed each op from (seed, op name); returns how many ops changed.
+def reseed(random_ops: Iterable, seed: int) -> List[str]:
+    """Seed each op from (seed, op name); returns the names of the ops changed.
 
     Kept for callers that hold ops rather than variables; :func:`reseed_variables` is stabler.
     """
-    return sum(_set_seed(op, *op_seeds(seed, op.name)) for op in random_ops)
+    changed = (_set_seed(op, *op_seeds(seed, op.name)) for op in random_ops)
+    return [name for name in changed if name is not None]
 
 
-def reseed_variables(variables: Iterable, seed: int) -> int:
-    """Seed the random ops each variable's initial value owns from its name; return how many
-    ops changed.
+def reseed_variables(variables: Iterable, seed: int) -> List[str]:
+    """Seed the random ops each variable's initial value owns from its name; return the names
+    of the ops whose attributes changed (random ops, or the Consts of stateless seeds).
 
     Must happen before a session first runs these ops: a session keeps the attributes it saw.
     """
@@ -99,16 +101,18 @@ def reseed_variables(variables: Iterable, seed: int) -> int:
 
     variables = list(variables)
     if not variables:
-        return 0
+        return []
     analyse(variables)
-    state = state_of(variables[0].graph)
-    changed = 0
+    graph = variables[0].graph
+    state = state_of(graph)
+    changed = []
     for variable in variables:
         name = variable_name(variable)
-        ops = state.random_ops[name]
+        ops = [graph.get_operation_by_name(op) if isinstance(op, str) else op
+               for op in state.random_ops[name]]
         for op, pair in zip(ops, variable_seeds(seed, name, len(ops))):
-            changed += _set_seed(op, *pair)
-    return changed
+            changed.append(_set_seed(op, *pair))
+    return [op_name for op_name in changed if op_name is not None]
 
 
 @dataclass(frozen=True)
