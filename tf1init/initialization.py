@@ -141,7 +141,10 @@ def run_initializers(
         except tf.errors.OpError as error:
             from tf1init.explain_errors import explain  # it imports this module
 
-            raise explain(error, session) from error
+            translated = explain(error, session)
+            if translated is error:
+                raise
+            raise translated from error
         for variable, value in zip(captured, values):
             state.drawn[variable_name(variable)] = value
         for variable in layer:
