@@ -83,6 +83,20 @@ _LAZY: "dict[str, str]" = {  # (no typing import: it costs more than a cached `m
     "warm_start": "tf1init.checkpoints.restore",
     "prepare_restore": "tf1init.checkpoints.restore",
     "RestoreReport": "tf1init.checkpoints.report",
+    # pitfall suite (issue 7): prevention and explanation of TF1 initialization pitfalls
+    "NotInCheckpointError": "tf1init.errors",
+    "CheckpointShapeError": "tf1init.errors",
+    "ArrayNotFedError": "tf1init.errors",
+    "variable_from_array": "tf1init.big_arrays",
+    "array_feeds": "tf1init.big_arrays",
+    "prepare": "tf1init.preparation",
+    "seed_everything": "tf1init.seeding",
+    "fingerprint": "tf1init.fingerprints",
+    "compare_fingerprints": "tf1init.fingerprints",
+    "explained_errors": "tf1init.explain_errors",
+    "PITFALLS": "tf1init.pitfalls",
+    "RestoreOrInitializeScaffold": "tf1init.checkpoints.scaffold",
+    "restoring_session_creator": "tf1init.checkpoints.scaffold",
 }
 
 __all__ = sorted(_LAZY) + ["__version__"]

@@ -25,6 +25,8 @@ class GraphState:
         self.drawn: Dict[str, object] = {}
         # variable name -> a bool tensor that is True once the variable holds a value
         self.is_initialized: Dict[str, object] = {}
+        # (variable count, {initial-value op name -> variable name}) for every variable
+        self.initial_ops = None
 
 
     @property

@@ -22,6 +22,7 @@ COMMANDS["explain"] = ("tf1init.migrations.explain", "print a migration rule's d
 COMMANDS["doctor"] = ("tf1init.doctor.cli", "check a TF1 graph's or Keras model's initialization, layer by layer")
 COMMANDS["stats"] = ("tf1init.stats_cli", "weight statistics (and histograms) of a checkpoint, model file or graph")
 COMMANDS["ckpt"] = ("tf1init.checkpoints.ckpt_cli", "list a checkpoint's tensors (ls) or compare two checkpoints (diff)")
+COMMANDS["pitfalls"] = ("tf1init.pitfalls", "list the known TF1 initialization/restore pitfalls, or print one")
 
 
 def build_parser(argv: "List[str]") -> "argparse.ArgumentParser":

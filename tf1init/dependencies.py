@@ -10,7 +10,7 @@ from typing import Dict, Iterable, List, Sequence
 
 from tf1init._graph_state import state_of
 from tf1init.errors import DependencyCycleError
-from tf1init.selection import variable_name
+from tf1init.selection import graph_variables, variable_name
 
 # Ops that are a variable (ref or resource); reaching one from an initial value means a read.
 VARIABLE_OPS = frozenset({"VariableV2", "Variable", "VarHandleOp", "AutoReloadVariable"})
@@ -20,6 +20,13 @@ RANDOM_OPS = frozenset({
     "RandomShuffle", "RandomGamma", "RandomPoisson", "RandomPoissonV2", "Multinomial",
     "ParameterizedTruncatedNormal",
 })
+# Stateless random ops (tf_keras and Keras 3 initializers) take their seed as an input tensor,
+# usually a Const that tf1init.seeding can rewrite; the graph seed never reaches them.
+STATELESS_SEED_OPS = frozenset({
+    "StatelessRandomGetKeyCounter", "StatelessRandomGetKeyCounterAlg",
+    "StatelessRandomUniform", "StatelessRandomNormal", "StatelessTruncatedNormal",
+    "StatelessRandomUniformInt", "StatelessRandomUniformFullInt", "StatelessMultinomial",
+})
 
 
 def initial_value_op(variable):
@@ -27,48 +34,73 @@ def initial_value_op(variable):
     return variable.initializer.inputs[1].op
 
 
-def _analyse(variable, source_ops):
-    """(variables read, random ops used, sources shared) by ``variable``'s initial value.
+def _analyse(variable, source_ops, initial_ops):
+    """(variables read, random ops of its own, sources shared) by ``variable``'s initial value.
 
     ``source_ops`` maps the initial-value op of each variable registered by
-    :func:`tf1init.initialized_value` to that variable's name.
+    :func:`tf1init.initialized_value` to that variable's name; ``initial_ops`` does the same for
+    every variable of the graph, so ``Variable(a.initial_value * 2)`` is seen to share ``a``'s
+    draw too. Random ops reached through another variable's initial value belong to that
+    variable (its seed derives from its name), not to this one.
     """
     own = variable.op.name
     reads, randoms, shares = set(), [], set()
-    stack, seen = [initial_value_op(variable)], set()
+    stack, seen = [(initial_value_op(variable), False)], set()
     while stack:
-        op = stack.pop()
-        if op.name in seen:
+        op, shared = stack.pop()
+        if (op.name, shared) in seen:
             continue
-        seen.add(op.name)
+        seen.add((op.name, shared))
         op_type = op.type
         if op_type in VARIABLE_OPS:
             if op.name != own:
                 reads.add(op.name)
             continue
-        if op_type in RANDOM_OPS:
-            randoms.append(op)
-        source = source_ops.get(op.name)
+        source = source_ops.get(op.name) or initial_ops.get(op.name)
         if source is not None and source != own:
             shares.add(source)
-        stack.extend(t.op for t in op.inputs)
-        stack.extend(op.control_inputs)
+            shared = True
+        if not shared and (op_type in RANDOM_OPS or op_type in STATELESS_SEED_OPS):
+            randoms.append(op)
+        stack.extend((t.op, shared) for t in op.inputs)
+        stack.extend((c, shared) for c in op.control_inputs)
+    randoms.sort(key=lambda op: op._id)  # noqa: SLF001 - creation order, stable under edits elsewhere
     return frozenset(reads), tuple(randoms), frozenset(shares)
 
 
+def _initial_ops(graph, state) -> Dict[str, str]:
+    """Initial-value op name -> variable name for every variable of ``graph`` (cached)."""
+    variables = graph_variables(graph)
+    cached = state.initial_ops
+    if cached is None or cached[0] != len(variables):
+        cached = state.initial_ops = (
+            len(variables), {initial_value_op(v).name: variable_name(v) for v in variables})
+    return cached[1]
+
+
 def analyse(variables: Iterable) -> None:
-    """Record, once per variable, what its initial value reads, which random ops it uses and
-    whose initial value (taken with :func:`tf1init.initialized_value`) it shares."""
+    """Record, once per variable, what its initial value reads, which random ops it owns and
+    whose initial value (``tf1init.initialized_value(a)`` or ``a.initial_value``) it shares."""
     variables = list(variables)
     if not variables:
         return
-    state = state_of(variables[0].graph)
+    graph = variables[0].graph
+    state = state_of(graph)
+    initial_ops = None
     for variable in variables:
         name = variable_name(variable)
-        if name not in state.reads:
-            state.reads[name], state.random_ops[name], state.shares[name] = _analyse(
-                variable, state.source_ops
-            )
+        if name in state.reads:
+            continue
+        if initial_ops is None:
+            initial_ops = _initial_ops(graph, state)
+        state.reads[name], state.random_ops[name], state.shares[name] = _analyse(
+            variable, state.source_ops, initial_ops
+        )
+        if state.shares[name] - state.source_names:
+            # A shared source keeps its draw from now on, as if taken with initialized_value().
+            for op_name, source in initial_ops.items():
+                if source in state.shares[name]:
+                    state.source_ops.setdefault(op_name, source)
 
 
 def reads_of(variable) -> frozenset:

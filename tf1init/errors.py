@@ -114,3 +114,31 @@ class MappingError(CheckpointError, ValueError):
 
 class FinalizedGraphError(CheckpointError, RuntimeError):
     """Restore ops are needed but the graph is finalized (call prepare_restore before finalizing)."""
+
+
+# --- pitfalls (issue 7): TF errors translated by tf1init.explain_errors ---
+
+
+class NotInCheckpointError(CheckpointError, LookupError):
+    """Variables of the graph that the checkpoint does not hold (new head, optimizer slots...)."""
+
+    def __init__(self, message: str, variables: Sequence[str] = (), checkpoint: str = ""):
+        super().__init__(message)
+        self.variables = tuple(variables)
+        self.checkpoint = checkpoint
+
+
+class CheckpointShapeError(CheckpointMismatchError):
+    """A checkpoint tensor whose shape differs from the variable a raw Saver restored it into."""
+
+    def __init__(self, message: str, variables: Sequence[str] = ()):
+        super().__init__(message)
+        self.variables = tuple(variables)
+
+
+class ArrayNotFedError(Tf1initError, RuntimeError):
+    """An initializer of a variable made by ``variable_from_array`` ran without its array."""
+
+    def __init__(self, message: str, variables: Sequence[str] = ()):
+        super().__init__(message)
+        self.variables = tuple(variables)

@@ -10,9 +10,10 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from tf1init._graph_state import state_of
 from tf1init._tf import tf, v1
+from tf1init.big_arrays import array_feeds, fed_array
 from tf1init.dependencies import analyse, layers
 from tf1init.errors import ForeignGraphError, SessionClosedError, UninitializedVariablesError
-from tf1init.seeding import reseed
+from tf1init.seeding import reseed_variables
 from tf1init.selection import select_variables, variable_name
 
 
@@ -27,8 +28,8 @@ def check_session(session) -> None:
 def initialize_all(session, *, seed: Optional[int] = None) -> Tuple[str, ...]:
     """Initialize every global and local variable of the session's graph; return their names.
 
-    With ``seed``, every random initial value is seeded from (seed, op name), so the same graph
-    gets the same initial values in every run.
+    With ``seed``, every random initial value is seeded from (seed, variable name), so the same
+    graph gets the same initial values in every run, and unrelated edits to it change nothing.
 
         >>> import tf1init
         >>> from tf1init._tf import tf, v1
@@ -120,27 +121,52 @@ def run_initializers(
     chosen = {variable_name(v) for v in variables}
     feeds = _outside_sources(session, variables, chosen)
     if seed is not None:
-        reseed({op for v in variables for op in state.random_ops[variable_name(v)]}, seed)
+        reseed_variables(variables, seed)
+    done = {}
     for number, layer in enumerate(order):
         # Sources of initialized_value() keep their draw, so that a derived variable
-        # initialized later still equals the source's initial value.
-        captured = [v for v in layer if variable_name(v) in state.source_names]
+        # initialized later (in a later layer, or a later call) still equals it.
+        arrays = {variable_name(v): fed_array(v) for v in layer}
+        captured = [v for v in layer
+                    if variable_name(v) in state.source_names and arrays[variable_name(v)] is None]
         with graph.as_default():  # initial_value is refused in eager mode
             draws = [v.initial_value for v in captured]
         extra_fetches, extra_feeds = also if (also is not None and number == 0) else ([], None)
         try:
             values, _, _ = session.run(
                 [draws, [v.initializer for v in layer], extra_fetches],
-                feed_dict={**feeds, **(extra_feeds or {})} or None,
+                feed_dict={**_layer_feeds(graph, state, layer, done, feeds), **(extra_feeds or {})}
+                or None,
             )
-        except tf.errors.FailedPreconditionError as error:
-            raise UninitializedVariablesError(
-                f"initializing {[variable_name(v) for v in layer][:10]} failed because an "
-                f"initial value reads a variable that holds no value: {error.message}"
-            ) from None
+        except tf.errors.OpError as error:
+            from tf1init.explain_errors import explain  # it imports this module
+
+            translated = explain(error, session)
+            if translated is error:
+                raise
+            raise translated from error
         for variable, value in zip(captured, values):
             state.drawn[variable_name(variable)] = value
+        for variable in layer:
+            name = variable_name(variable)
+            if arrays[name] is not None and name in state.source_names:
+                state.drawn[name] = arrays[name]
+            done[name] = variable
     return tuple(variable_name(v) for v in variables)
+
+
+def _layer_feeds(graph, state, layer, done, feeds) -> Dict:
+    """One layer's feeds: arrays of array-backed variables, the draws of sources initialized in
+    an earlier layer of this call, and the pinned sources from outside the selection."""
+    names = {variable_name(v) for v in layer}
+    shared = {s for n in names for s in state.shares[n]}
+    result = array_feeds(graph, names | shared)
+    with graph.as_default():
+        for source in shared - names:
+            if source in done:
+                result[done[source].initial_value] = state.drawn[source]
+    result.update(feeds)
+    return result
 
 
 def _outside_sources(session, variables: Sequence, chosen) -> Dict:
