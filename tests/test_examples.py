@@ -160,7 +160,8 @@ def test_migrate_output_is_the_committed_file_outside_the_hand_regions(migrated)
     assert all(any(a <= f["line"] <= b for a, b in spans) for f in manual)
 
 
-def test_migrate_leaves_the_tf2_version_unchanged():
+def test_migrate_leaves_the_tf2_version_unchanged(tmp_path):
+    # Run outside the repository: its source folder would shadow the installed tf1init.migrations.
     done = subprocess.run([sys.executable, "-m", "tf1init", "migrate", "--check", "--quiet", str(TF2)],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
