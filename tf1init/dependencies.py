@@ -14,6 +14,8 @@ from tf1init.selection import variable_name
 
 # Ops that are a variable (ref or resource); reaching one from an initial value means a read.
 VARIABLE_OPS = frozenset({"VariableV2", "Variable", "VarHandleOp", "AutoReloadVariable"})
+# The ops a variable's initializer is when it simply assigns its initial value.
+ASSIGN_OPS = frozenset({"Assign", "AssignVariableOp"})
 # Stateful random ops whose `seed`/`seed2` attributes decide the initial values.
 RANDOM_OPS = frozenset({
     "RandomStandardNormal", "TruncatedNormal", "RandomUniform", "RandomUniformInt",
@@ -27,38 +29,82 @@ def initial_value_op(variable):
     return variable.initializer.inputs[1].op
 
 
-def _analyse(variable, source_ops):
-    """(variables read, random ops used, sources shared) by ``variable``'s initial value.
+class Node:
+    """What tf1init needs of one graph op, read once from its NodeDef (cheaper than walking
+    ``op.inputs``, which builds Python tensors): type, data and control inputs, attributes."""
 
-    ``source_ops`` maps the initial-value op of each variable registered by
+    __slots__ = ("name", "type", "inputs", "controls", "attrs")
+
+    def __init__(self, node_def):
+        self.name = node_def.name
+        self.type = node_def.op
+        data, controls = [], []
+        for text in node_def.input:
+            if text.startswith("^"):
+                controls.append(text[1:])
+            else:
+                op_name, _, index = text.partition(":")
+                data.append((op_name, int(index) if index else 0))
+        self.inputs = tuple(data)
+        self.controls = tuple(controls)
+        self.attrs = node_def.attr
+
+
+def node(graph, name: str) -> Node:
+    """The (remembered) Node for the op ``name`` of ``graph``."""
+    nodes = state_of(graph).nodes
+    found = nodes.get(name)
+    if found is None:
+        found = nodes[name] = Node(graph.get_operation_by_name(name).node_def)
+    return found
+
+
+def _analyse(variable, state):
+    """(variables read, random op names, sources shared, op names, replay plan) of
+    ``variable``'s initial value.
+
+    ``state.source_ops`` maps the initial-value op of each variable registered by
     :func:`tf1init.initialized_value` to that variable's name.
     """
+    from tf1init.replay import plan_for  # replay imports this module
+
+    graph = variable.graph
     own = variable.op.name
-    reads, randoms, shares = set(), [], set()
-    stack, seen = [initial_value_op(variable)], set()
+    initializer = node(graph, variable.initializer.name)
+    if initializer.type in ASSIGN_OPS and len(initializer.inputs) == 2 and not initializer.controls:
+        root = initializer.inputs[1]
+        stack = [root[0]]
+    else:  # not a plain assign: walk everything it runs, never replay it
+        root = None
+        stack = [name for name, _ in initializer.inputs[1:]] + list(initializer.controls)
+    reads, randoms, shares, seen = set(), [], set(), set()
     while stack:
-        op = stack.pop()
-        if op.name in seen:
+        name = stack.pop()
+        if name in seen:
             continue
-        seen.add(op.name)
-        op_type = op.type
+        seen.add(name)
+        found = node(graph, name)
+        op_type = found.type
         if op_type in VARIABLE_OPS:
-            if op.name != own:
-                reads.add(op.name)
+            if name != own:
+                reads.add(name)
             continue
         if op_type in RANDOM_OPS:
-            randoms.append(op)
-        source = source_ops.get(op.name)
+            randoms.append(name)
+        source = state.source_ops.get(name)
         if source is not None and source != own:
             shares.add(source)
-        stack.extend(t.op for t in op.inputs)
-        stack.extend(op.control_inputs)
-    return frozenset(reads), tuple(randoms), frozenset(shares)
+        stack.extend(input_name for input_name, _ in found.inputs)
+        stack.extend(found.controls)
+    ops = frozenset(seen)
+    plan = plan_for(graph, root, ops) if root is not None and not reads else None
+    return frozenset(reads), tuple(randoms), frozenset(shares), ops, plan
 
 
 def analyse(variables: Iterable) -> None:
-    """Record, once per variable, what its initial value reads, which random ops it uses and
-    whose initial value (taken with :func:`tf1init.initialized_value`) it shares."""
+    """Record, once per variable, what its initial value reads, which random ops it uses,
+    whose initial value (taken with :func:`tf1init.initialized_value`) it shares, which ops it
+    runs, and whether it can be computed outside the session (``tf1init.replay``)."""
     variables = list(variables)
     if not variables:
         return
@@ -66,9 +112,8 @@ def analyse(variables: Iterable) -> None:
     for variable in variables:
         name = variable_name(variable)
         if name not in state.reads:
-            state.reads[name], state.random_ops[name], state.shares[name] = _analyse(
-                variable, state.source_ops
-            )
+            (state.reads[name], state.random_ops[name], state.shares[name], state.ops_of[name],
+             state.plans[name]) = _analyse(variable, state)
 
 
 def reads_of(variable) -> frozenset:
@@ -78,8 +123,10 @@ def reads_of(variable) -> frozenset:
 
 
 def random_ops_of(variable) -> tuple:
+    """The stateful random ops that make ``variable``'s initial value."""
     analyse([variable])
-    return state_of(variable.graph).random_ops[variable_name(variable)]
+    graph = variable.graph
+    return tuple(graph.get_operation_by_name(n) for n in state_of(graph).random_ops[variable_name(variable)])
 
 
 def shares_of(variable) -> frozenset:
