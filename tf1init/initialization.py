@@ -179,7 +179,10 @@ def run_initializers(
         except tf.errors.OpError as error:
             from tf1init.explain_errors import explain  # it imports this module
 
-            raise explain(error, session) from error
+            translated = explain(error, session)
+            if translated is error:
+                raise
+            raise translated from error
         if replay:
             replay.commit()
         for variable, value in list(zip(captured, drawn)) + list(zip(computed, values)):
