@@ -15,8 +15,10 @@ class GraphState:
     def __init__(self):
         # variable name -> names of the variables its initial value reads
         self.reads: Dict[str, frozenset] = {}
-        # variable name -> the stateful random ops that make its initial value
+        # variable name -> names of the stateful random ops that make its initial value
         self.random_ops: Dict[str, tuple] = {}
+        # variable name -> names of every op its initial value runs
+        self.ops_of: Dict[str, frozenset] = {}
         # variable name -> names of registered sources whose initial value it is made from
         self.shares: Dict[str, frozenset] = {}
         # initial-value op name -> name of the variable registered by initialized_value()
@@ -25,9 +27,19 @@ class GraphState:
         self.drawn: Dict[str, object] = {}
         # variable name -> a bool tensor that is True once the variable holds a value
         self.is_initialized: Dict[str, object] = {}
+        # variable name -> how to compute its initial value outside the session (a
+        # replay.Plan), or None when it must run in the session (reads a variable, a feed...)
+        self.plans: Dict[str, object] = {}
+        # op name -> replay.Node: the ops that plans evaluate, shared between variables
+        self.nodes: Dict[str, object] = {}
+        # variable name -> (placeholder, row, assign op) of the bulk loader (loader.py)
+        self.loader_slots: Dict[str, tuple] = {}
+        # variable name -> (stacked flags tensor, row, own flag tensor) (loader.py)
+        self.check_slots: Dict[str, tuple] = {}
+        # session -> {random op name: draws tf1init replayed in that session}
+        self.draws = weakref.WeakKeyDictionary()
         # (variable count, {initial-value op name -> variable name}) for every variable
         self.initial_ops = None
-
 
     @property
     def source_names(self):

@@ -14,3 +14,9 @@ import tensorflow as tf  # noqa: E402
 v1 = tf.compat.v1
 
 __all__ = ["tf", "v1"]
+
+# Private TensorFlow pieces for tf1init.replay: eager kernels that run even where a TF1 program
+# has disabled eager execution. Imported here so that this stays the one TensorFlow importer.
+from tensorflow.python import pywrap_tfe  # noqa: E402
+from tensorflow.python.eager import context as eager_context  # noqa: E402
+from tensorflow.python.framework import ops as framework_ops  # noqa: E402

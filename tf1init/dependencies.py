@@ -14,6 +14,8 @@ from tf1init.selection import graph_variables, variable_name
 
 # Ops that are a variable (ref or resource); reaching one from an initial value means a read.
 VARIABLE_OPS = frozenset({"VariableV2", "Variable", "VarHandleOp", "AutoReloadVariable"})
+# The ops a variable's initializer is when it simply assigns its initial value.
+ASSIGN_OPS = frozenset({"Assign", "AssignVariableOp"})
 # Stateful random ops whose `seed`/`seed2` attributes decide the initial values.
 RANDOM_OPS = frozenset({
     "RandomStandardNormal", "TruncatedNormal", "RandomUniform", "RandomUniformInt",
@@ -34,38 +36,84 @@ def initial_value_op(variable):
     return variable.initializer.inputs[1].op
 
 
-def _analyse(variable, source_ops, initial_ops):
-    """(variables read, random ops of its own, sources shared) by ``variable``'s initial value.
+class Node:
+    """What tf1init needs of one graph op, read once from its NodeDef (cheaper than walking
+    ``op.inputs``, which builds Python tensors): type, data and control inputs, attributes."""
 
-    ``source_ops`` maps the initial-value op of each variable registered by
+    __slots__ = ("name", "type", "inputs", "controls", "attrs")
+
+    def __init__(self, node_def):
+        self.name = node_def.name
+        self.type = node_def.op
+        data, controls = [], []
+        for text in node_def.input:
+            if text.startswith("^"):
+                controls.append(text[1:])
+            else:
+                op_name, _, index = text.partition(":")
+                data.append((op_name, int(index) if index else 0))
+        self.inputs = tuple(data)
+        self.controls = tuple(controls)
+        self.attrs = node_def.attr
+
+
+def node(graph, name: str) -> Node:
+    """The (remembered) Node for the op ``name`` of ``graph``."""
+    nodes = state_of(graph).nodes
+    found = nodes.get(name)
+    if found is None:
+        found = nodes[name] = Node(graph.get_operation_by_name(name).node_def)
+    return found
+
+
+def _analyse(variable, state, initial_ops):
+    """(variables read, own random op names, sources shared, op names, replay plan) of
+    ``variable``'s initial value.
+
+    ``state.source_ops`` maps the initial-value op of each variable registered by
     :func:`tf1init.initialized_value` to that variable's name; ``initial_ops`` does the same for
     every variable of the graph, so ``Variable(a.initial_value * 2)`` is seen to share ``a``'s
     draw too. Random ops reached through another variable's initial value belong to that
     variable (its seed derives from its name), not to this one.
     """
+    from tf1init.replay import plan_for  # replay imports this module
+
+    graph = variable.graph
     own = variable.op.name
-    reads, randoms, shares = set(), [], set()
-    stack, seen = [(initial_value_op(variable), False)], set()
+    initializer = node(graph, variable.initializer.name)
+    if initializer.type in ASSIGN_OPS and len(initializer.inputs) == 2 and not initializer.controls:
+        root = initializer.inputs[1]
+        stack = [(root[0], False)]
+    else:  # not a plain assign: walk everything it runs, never replay it
+        root = None
+        stack = [(name, False) for name, _ in initializer.inputs[1:]]
+        stack += [(name, False) for name in initializer.controls]
+    reads, randoms, shares, seen, ops = set(), [], set(), set(), set()
     while stack:
-        op, shared = stack.pop()
-        if (op.name, shared) in seen:
+        name, shared = stack.pop()
+        if (name, shared) in seen:
             continue
-        seen.add((op.name, shared))
-        op_type = op.type
+        seen.add((name, shared))
+        ops.add(name)
+        found = node(graph, name)
+        op_type = found.type
         if op_type in VARIABLE_OPS:
-            if op.name != own:
-                reads.add(op.name)
+            if name != own:
+                reads.add(name)
             continue
-        source = source_ops.get(op.name) or initial_ops.get(op.name)
+        source = state.source_ops.get(name) or initial_ops.get(name)
         if source is not None and source != own:
             shares.add(source)
             shared = True
         if not shared and (op_type in RANDOM_OPS or op_type in STATELESS_SEED_OPS):
-            randoms.append(op)
-        stack.extend((t.op, shared) for t in op.inputs)
-        stack.extend((c, shared) for c in op.control_inputs)
-    randoms.sort(key=lambda op: op._id)  # noqa: SLF001 - creation order, stable under edits elsewhere
-    return frozenset(reads), tuple(randoms), frozenset(shares)
+            randoms.append(name)
+        stack.extend((input_name, shared) for input_name, _ in found.inputs)
+        stack.extend((control, shared) for control in found.controls)
+    ops = frozenset(ops)
+    plan = plan_for(graph, root, ops) if root is not None and not reads else None
+    # creation order: stable when unrelated ops are added elsewhere in the graph
+    randoms.sort(key=lambda n: graph.get_operation_by_name(n)._id)  # noqa: SLF001
+    return frozenset(reads), tuple(randoms), frozenset(shares), ops, plan
 
 
 def _initial_ops(graph, state) -> Dict[str, str]:
@@ -79,8 +127,9 @@ def _initial_ops(graph, state) -> Dict[str, str]:
 
 
 def analyse(variables: Iterable) -> None:
-    """Record, once per variable, what its initial value reads, which random ops it owns and
-    whose initial value (``tf1init.initialized_value(a)`` or ``a.initial_value``) it shares."""
+    """Record, once per variable, what its initial value reads, which random ops it owns,
+    whose initial value (``tf1init.initialized_value(a)`` or ``a.initial_value``) it shares,
+    which ops it runs, and whether it can be computed outside the session (``tf1init.replay``)."""
     variables = list(variables)
     if not variables:
         return
@@ -93,9 +142,8 @@ def analyse(variables: Iterable) -> None:
             continue
         if initial_ops is None:
             initial_ops = _initial_ops(graph, state)
-        state.reads[name], state.random_ops[name], state.shares[name] = _analyse(
-            variable, state.source_ops, initial_ops
-        )
+        (state.reads[name], state.random_ops[name], state.shares[name], state.ops_of[name],
+         state.plans[name]) = _analyse(variable, state, initial_ops)
         if state.shares[name] - state.source_names:
             # A shared source keeps its draw from now on, as if taken with initialized_value().
             for op_name, source in initial_ops.items():
@@ -110,8 +158,11 @@ def reads_of(variable) -> frozenset:
 
 
 def random_ops_of(variable) -> tuple:
+    """The random ops (stateful, or stateless with a seed input) ``variable``'s initial value
+    owns, in creation order."""
     analyse([variable])
-    return state_of(variable.graph).random_ops[variable_name(variable)]
+    graph = variable.graph
+    return tuple(graph.get_operation_by_name(n) for n in state_of(graph).random_ops[variable_name(variable)])
 
 
 def shares_of(variable) -> frozenset:

@@ -3,8 +3,9 @@
 Every call validates first (closed session, foreign variables, dependency cycles, sources that
 are not initialized) and only then runs, so bad input leaves the session's variables as they
 were. Initializers run in dependency layers (see ``dependencies``), one ``session.run`` per
-layer and almost always one layer; no call adds ops to the graph except, once per ref
-variable, the op that asks whether it is initialized.
+layer and almost always one layer. Initial values made of seeded random ops and arithmetic are
+computed outside the session, bit for bit (``replay``), and assigned by ops built once per
+graph (``loader``); repeated calls add no ops.
 """
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -13,6 +14,8 @@ from tf1init._tf import tf, v1
 from tf1init.big_arrays import array_feeds, fed_array
 from tf1init.dependencies import analyse, layers
 from tf1init.errors import ForeignGraphError, SessionClosedError, UninitializedVariablesError
+from tf1init.loader import check_slots, loader_feeds_and_targets, loader_slots
+from tf1init.replay import NotReplayable, Replay, replay_allowed
 from tf1init.seeding import reseed_variables
 from tf1init.selection import select_variables, variable_name
 
@@ -75,10 +78,23 @@ def uninitialized_variables(session, selection=None) -> List:
 
 
 def initialized_flags(session, variables: Sequence) -> List[bool]:
-    """For each variable, whether it holds a value (one run, cached ops)."""
+    """For each variable, whether it holds a value (one run of cached ops: one stacked tensor
+    per batch of variables, so the run has one fetch instead of one per variable)."""
     if not variables:
         return []
-    return [bool(flag) for flag in session.run([is_initialized_tensor(v) for v in variables])]
+    slots = check_slots(session.graph, variables)
+    if slots is None:
+        return [bool(flag) for flag in session.run([is_initialized_tensor(v) for v in variables])]
+    rows: Dict[object, int] = {}
+    for flags, _, _ in slots:
+        rows[flags] = rows.get(flags, 0) + 1
+    # A whole stacked tensor when most of it is asked for; else the few flags themselves.
+    whole = [t for t, asked in rows.items() if asked * 4 >= t.shape[0] or asked > 64]
+    single = [own for flags, _, own in slots if flags not in whole]
+    fetched = session.run(whole + single)
+    values = dict(zip(whole, fetched))
+    alone = iter(fetched[len(whole):])
+    return [bool(values[flags][row]) if flags in values else bool(next(alone)) for flags, row, _ in slots]
 
 
 def is_initialized_tensor(variable):
@@ -100,6 +116,8 @@ def run_initializers(
 ) -> Tuple[str, ...]:
     """Run the initializers of ``variables`` in dependency order; validate everything first.
 
+    Initial values that ``tf1init.replay`` can compute exactly are computed outside the session
+    and assigned by the bulk loader (``tf1init.loader``); the others run their own ops.
     ``also``: ``(fetches, feed_dict)`` to run in the same ``session.run`` as the first layer
     (a restore that no initializer here reads): each new fetch set pays graph optimisation
     once, so one run is cheaper than two.
@@ -121,22 +139,42 @@ def run_initializers(
     chosen = {variable_name(v) for v in variables}
     feeds = _outside_sources(session, variables, chosen)
     if seed is not None:
-        reseed_variables(variables, seed)
+        for op_name in reseed_variables(variables, seed):  # forget the attributes read before
+            state.nodes.pop(op_name, None)
+    replay = None
+    if replay_allowed(session):
+        replay = Replay(session, {(t.op.name, t.value_index): value for t, value in feeds.items()})
+    in_session = _run_in_session(state, variables) if replay else set(chosen)
     done = {}
     for number, layer in enumerate(order):
+        computed, values, plain = [], [], []
+        for variable in layer:
+            name = variable_name(variable)
+            if name in in_session:
+                plain.append(variable)
+                continue
+            try:
+                values.append(replay.value(state.plans[name]))
+                computed.append(variable)
+            except NotReplayable:
+                plain.append(variable)
+        slots = loader_slots(graph, computed, values) if computed else []
+        if slots is None:  # finalized graph without loader ops: TF's own initializers
+            plain, computed, values, slots = layer, [], [], []
+        loader_feeds, targets = loader_feeds_and_targets(slots, values)
         # Sources of initialized_value() keep their draw, so that a derived variable
         # initialized later (in a later layer, or a later call) still equals it.
-        arrays = {variable_name(v): fed_array(v) for v in layer}
-        captured = [v for v in layer
+        arrays = {variable_name(v): fed_array(v) for v in plain}
+        captured = [v for v in plain
                     if variable_name(v) in state.source_names and arrays[variable_name(v)] is None]
         with graph.as_default():  # initial_value is refused in eager mode
             draws = [v.initial_value for v in captured]
         extra_fetches, extra_feeds = also if (also is not None and number == 0) else ([], None)
         try:
-            values, _, _ = session.run(
-                [draws, [v.initializer for v in layer], extra_fetches],
-                feed_dict={**_layer_feeds(graph, state, layer, done, feeds), **(extra_feeds or {})}
-                or None,
+            drawn, _, _ = session.run(
+                [draws, targets + [v.initializer for v in plain], extra_fetches],
+                feed_dict={**_layer_feeds(graph, state, plain, done, feeds), **loader_feeds,
+                           **(extra_feeds or {})} or None,
             )
         except tf.errors.OpError as error:
             from tf1init.explain_errors import explain  # it imports this module
@@ -145,11 +183,14 @@ def run_initializers(
             if translated is error:
                 raise
             raise translated from error
-        for variable, value in zip(captured, values):
-            state.drawn[variable_name(variable)] = value
+        if replay:
+            replay.commit()
+        for variable, value in list(zip(captured, drawn)) + list(zip(computed, values)):
+            if variable_name(variable) in state.source_names:
+                state.drawn[variable_name(variable)] = value
         for variable in layer:
             name = variable_name(variable)
-            if arrays[name] is not None and name in state.source_names:
+            if arrays.get(name) is not None and name in state.source_names:
                 state.drawn[name] = arrays[name]
             done[name] = variable
     return tuple(variable_name(v) for v in variables)
@@ -167,6 +208,25 @@ def _layer_feeds(graph, state, layer, done, feeds) -> Dict:
                 result[done[source].initial_value] = state.drawn[source]
     result.update(feeds)
     return result
+
+
+def _run_in_session(state, variables) -> set:
+    """Names of the variables whose initial values must run in the session: no replay plan, or
+    an op shared with one of those (both must see the same draw, so both run there)."""
+    names = [variable_name(v) for v in variables]
+    in_session = {n for n in names if state.plans[n] is None}
+    if not in_session:
+        return in_session
+    session_ops = set().union(*(state.ops_of[n] for n in in_session))
+    changed = True
+    while changed:
+        changed = False
+        for name in names:
+            if name not in in_session and not state.ops_of[name].isdisjoint(session_ops):
+                in_session.add(name)
+                session_ops |= state.ops_of[name]
+                changed = True
+    return in_session
 
 
 def _outside_sources(session, variables: Sequence, chosen) -> Dict:

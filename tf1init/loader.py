@@ -1,0 +1,150 @@
+"""Ops, built once per graph, that assign many variables from a few fed arrays, and that ask in
+one tensor which variables hold a value.
+
+Feeding each initial value on its own would be quadratic in TF (a session checks every feed
+against every node of the run), and running the initial-value ops costs graph set-up per op.
+Instead, values of one dtype and shape are stacked into one placeholder and unpacked, and each
+row is assigned by a copy of the variable's own initializer op (same attributes and device).
+The ops are added in one ``import_graph_def`` (several times cheaper than building them op by
+op) under ``tf1init_loader``; later calls reuse them, so repeated calls never grow the graph.
+On a finalized graph nothing can be added and callers fall back to the plain initializers.
+"""
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+from tf1init._graph_state import state_of
+from tf1init._tf import tf, v1
+from tf1init.selection import variable_name
+
+_REF_VARIABLE_OPS = frozenset({"VariableV2", "Variable"})
+_BOOL = 10  # DataType enum of tf.bool
+
+
+def loader_slots(graph, variables: Sequence, values: Sequence[np.ndarray]) -> Optional[List[tuple]]:
+    """(placeholder, row, assign op, group op) for each variable, building what is missing;
+    None if the graph is finalized and something is missing."""
+    state = state_of(graph)
+    missing = [(v, x) for v, x in zip(variables, values) if variable_name(v) not in state.loader_slots]
+    if missing:
+        if graph.finalized:
+            return None
+        _build_loader(graph, state, missing)
+    return [state.loader_slots[variable_name(v)] for v in variables]
+
+
+def loader_feeds_and_targets(slots: Sequence[tuple], values: Sequence[np.ndarray]) -> Tuple[Dict, List]:
+    """The feed dict (one stacked array per placeholder) and the ops to run for ``slots``."""
+    stacks: Dict[object, np.ndarray] = {}
+    chosen: Dict[object, list] = {}
+    for (placeholder, row, assign, group), value in zip(slots, values):
+        if row is None:
+            stacks[placeholder] = value
+        else:
+            stack = stacks.get(placeholder)
+            if stack is None:
+                shape = [placeholder.shape[0]] + list(value.shape)
+                stack = stacks[placeholder] = np.zeros(shape, value.dtype)
+            stack[row] = value
+        chosen.setdefault(group, []).append(assign)
+    targets: List = []
+    for group, assigns in chosen.items():
+        # The whole batch built together has one NoOp: one target instead of thousands.
+        targets.extend([group] if len(assigns) == len(group.control_inputs) else assigns)
+    return stacks, targets
+
+
+def _build_loader(graph, state, pairs) -> None:
+    groups: Dict[tuple, list] = {}
+    for variable, value in pairs:
+        groups.setdefault((value.dtype, value.shape), []).append(variable)
+    graph_def = v1.GraphDef()
+    input_map = {}
+    wanted = []  # (variable, placeholder node, row or None, assign node)
+    index = 0
+    for number, ((dtype, shape), members) in enumerate(groups.items()):
+        stacked = len(members) > 1
+        placeholder = graph_def.node.add(name=f"values{number}", op="Placeholder")
+        placeholder.attr["dtype"].type = tf.as_dtype(dtype).as_datatype_enum
+        dims = ([len(members)] if stacked else []) + list(shape)
+        placeholder.attr["shape"].shape.CopyFrom(tf.TensorShape(dims).as_proto())
+        if stacked:
+            rows = graph_def.node.add(name=f"rows{number}", op="Unpack", input=[placeholder.name])
+            rows.attr["T"].type = placeholder.attr["dtype"].type
+            rows.attr["num"].i = len(members)
+            rows.attr["axis"].i = 0
+        for row, variable in enumerate(members):
+            assign = graph_def.node.add()
+            assign.CopyFrom(variable.initializer.node_def)
+            assign.name = f"assign{index}"
+            assign.attr.pop("_class", None)  # names ops outside this import; edges colocate it
+            del assign.input[:]
+            target = f"variable{index}"
+            input_map[f"{target}:0"] = variable.initializer.inputs[0]
+            assign.input.extend([target, f"rows{number}:{row}" if stacked else placeholder.name])
+            wanted.append((variable, placeholder.name, row if stacked else None, assign.name))
+            index += 1
+    group = graph_def.node.add(name="all", op="NoOp")
+    group.input.extend(f"^{name}" for *_, name in wanted)
+    names = sorted({p for _, p, _, _ in wanted}) + [a for *_, a in wanted] + ["all"]
+    found = dict(zip(names, _import(graph, graph_def, input_map, names)))
+    for variable, placeholder, row, assign in wanted:
+        state.loader_slots[variable_name(variable)] = (
+            found[placeholder].outputs[0], row, found[assign], found["all"]
+        )
+
+
+def check_slots(graph, variables: Sequence) -> Optional[List[tuple]]:
+    """(stacked flags tensor, row, own flag tensor) per variable, building what is missing;
+    None if a variable is of an unknown kind or the graph is finalized."""
+    state = state_of(graph)
+    missing = [v for v in variables if variable_name(v) not in state.check_slots]
+    if missing:
+        kinds = {v.op.type for v in missing}
+        if graph.finalized or not kinds <= (_REF_VARIABLE_OPS | {"VarHandleOp"}):
+            return None
+        _build_checks(graph, state, missing)
+    return [state.check_slots[variable_name(v)] for v in variables]
+
+
+def _build_checks(graph, state, variables) -> None:
+    graph_def = v1.GraphDef()
+    input_map = {}
+    own_names = []
+    for index, variable in enumerate(variables):
+        name = f"initialized{index}"
+        existing = state.is_initialized.get(variable_name(variable))
+        if existing is None and variable.op.type == "VarHandleOp":
+            existing = getattr(variable, "_is_initialized_op", None)
+        if existing is not None:
+            input_map[f"{name}:0"] = existing
+            own_names.append((variable, None, existing))
+            continue
+        check = graph_def.node.add(name=name, input=[f"variable{index}"])
+        input_map[f"variable{index}:0"] = variable.initializer.inputs[0]
+        if variable.op.type in _REF_VARIABLE_OPS:
+            check.op = "IsVariableInitialized"
+            check.attr["dtype"].type = variable.dtype.base_dtype.as_datatype_enum
+        else:
+            check.op = "VarIsInitializedOp"
+        own_names.append((variable, name, None))
+    pack = graph_def.node.add(name="flags", op="Pack", input=[f"initialized{i}" for i in range(len(variables))])
+    pack.attr["T"].type = _BOOL
+    pack.attr["N"].i = len(variables)
+    pack.attr["axis"].i = 0
+    names = ["flags"] + [n for _, n, _ in own_names if n]
+    found = dict(zip(names, _import(graph, graph_def, input_map, names)))
+    flags = found["flags"].outputs[0]
+    for row, (variable, name, existing) in enumerate(own_names):
+        own = existing if name is None else found[name].outputs[0]
+        state.is_initialized[variable_name(variable)] = own
+        state.check_slots[variable_name(variable)] = (flags, row, own)
+
+
+def _import(graph, graph_def, input_map, names):
+    # A clean context: no control dependencies, device or name scope of the caller's.
+    with graph.as_default(), graph.control_dependencies(None), graph.name_scope(None):
+        with graph.device(None):
+            return v1.import_graph_def(
+                graph_def, input_map=input_map, return_elements=names, name="tf1init_loader"
+            )
