@@ -40,7 +40,7 @@ class Node:
     """What tf1init needs of one graph op, read once from its NodeDef (cheaper than walking
     ``op.inputs``, which builds Python tensors): type, data and control inputs, attributes."""
 
-    __slots__ = ("name", "type", "inputs", "controls", "attrs")
+    __slots__ = ("name", "type", "inputs", "controls", "attrs", "node_def")
 
     def __init__(self, node_def):
         self.name = node_def.name
@@ -54,15 +54,22 @@ class Node:
                 data.append((op_name, int(index) if index else 0))
         self.inputs = tuple(data)
         self.controls = tuple(controls)
-        self.attrs = node_def.attr
+        if self.type == "Const" and len(node_def.attr["value"].tensor.tensor_content) > _BIG_CONST:
+            self.attrs = self.node_def = None  # a big array stays in the graph only, not twice
+        else:
+            self.attrs, self.node_def = node_def.attr, node_def
 
 
-def node(graph, name: str) -> Node:
-    """The (remembered) Node for the op ``name`` of ``graph``."""
-    nodes = state_of(graph).nodes
+_BIG_CONST = 1 << 16
+
+
+def node(graph, name: str, nodes=None) -> Node:
+    """The (remembered) Node for the op ``name`` of ``graph`` (``nodes``: the graph's cache)."""
+    if nodes is None:
+        nodes = state_of(graph).nodes
     found = nodes.get(name)
     if found is None:
-        found = nodes[name] = Node(graph.get_operation_by_name(name).node_def)
+        found = nodes[name] = Node(graph._get_operation_by_name(name).node_def)  # noqa: SLF001
     return found
 
 
@@ -79,8 +86,9 @@ def _analyse(variable, state, initial_ops):
     from tf1init.replay import plan_for  # replay imports this module
 
     graph = variable.graph
+    nodes = state.nodes
     own = variable.op.name
-    initializer = node(graph, variable.initializer.name)
+    initializer = node(graph, variable.initializer.name, nodes)
     if initializer.type in ASSIGN_OPS and len(initializer.inputs) == 2 and not initializer.controls:
         root = initializer.inputs[1]
         stack = [(root[0], False)]
@@ -95,7 +103,7 @@ def _analyse(variable, state, initial_ops):
             continue
         seen.add((name, shared))
         ops.add(name)
-        found = node(graph, name)
+        found = node(graph, name, nodes)
         op_type = found.type
         if op_type in VARIABLE_OPS:
             if name != own:

@@ -7,6 +7,8 @@ layer and almost always one layer. Initial values made of seeded random ops and 
 computed outside the session, bit for bit (``replay``), and assigned by ops built once per
 graph (``loader``); repeated calls add no ops.
 """
+import contextlib
+import gc
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from tf1init._graph_state import state_of
@@ -65,8 +67,9 @@ def initialize_uninitialized(session, selection=None, *, seed: Optional[int] = N
 
     This is the call after a partial restore: restored variables are never touched.
     """
-    todo = uninitialized_variables(session, selection)
-    return run_initializers(session, todo, seed=seed)
+    with _gc_paused():
+        todo = uninitialized_variables(session, selection)
+        return run_initializers(session, todo, seed=seed)
 
 
 def uninitialized_variables(session, selection=None) -> List:
@@ -111,6 +114,19 @@ def is_initialized_tensor(variable):
     return tensor
 
 
+@contextlib.contextmanager
+def _gc_paused():
+    """Python's cyclic GC rescans every object of a big graph while we allocate thousands of
+    small ones (a quarter of the analysis time at 5,000 variables); pause it for the call."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def run_initializers(
     session, variables: Sequence, *, seed: Optional[int] = None, also=None
 ) -> Tuple[str, ...]:
@@ -122,6 +138,11 @@ def run_initializers(
     (a restore that no initializer here reads): each new fetch set pays graph optimisation
     once, so one run is cheaper than two.
     """
+    with _gc_paused():
+        return _run_initializers(session, variables, seed, also)
+
+
+def _run_initializers(session, variables: Sequence, seed: Optional[int], also) -> Tuple[str, ...]:
     check_session(session)
     variables = list(variables)
     if not variables:

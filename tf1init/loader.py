@@ -15,6 +15,7 @@ import numpy as np
 
 from tf1init._graph_state import state_of
 from tf1init._tf import tf, v1
+from tf1init.dependencies import node
 from tf1init.selection import variable_name
 
 _REF_VARIABLE_OPS = frozenset({"VariableV2", "Variable"})
@@ -74,13 +75,15 @@ def _build_loader(graph, state, pairs) -> None:
             rows.attr["num"].i = len(members)
             rows.attr["axis"].i = 0
         for row, variable in enumerate(members):
+            original = node(graph, variable.initializer.name, state.nodes)
             assign = graph_def.node.add()
-            assign.CopyFrom(variable.initializer.node_def)
+            assign.CopyFrom(original.node_def)
             assign.name = f"assign{index}"
             assign.attr.pop("_class", None)  # names ops outside this import; edges colocate it
             del assign.input[:]
             target = f"variable{index}"
-            input_map[f"{target}:0"] = variable.initializer.inputs[0]
+            holder, output = original.inputs[0]  # the ref or the resource handle
+            input_map[f"{target}:0"] = graph._get_operation_by_name(holder).outputs[output]  # noqa: SLF001
             assign.input.extend([target, f"rows{number}:{row}" if stacked else placeholder.name])
             wanted.append((variable, placeholder.name, row if stacked else None, assign.name))
             index += 1
@@ -121,7 +124,7 @@ def _build_checks(graph, state, variables) -> None:
             own_names.append((variable, None, existing))
             continue
         check = graph_def.node.add(name=name, input=[f"variable{index}"])
-        input_map[f"variable{index}:0"] = variable.initializer.inputs[0]
+        input_map[f"variable{index}:0"] = variable.op.outputs[0]
         if variable.op.type in _REF_VARIABLE_OPS:
             check.op = "IsVariableInitialized"
             check.attr["dtype"].type = variable.dtype.base_dtype.as_datatype_enum

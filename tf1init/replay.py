@@ -10,6 +10,7 @@ IEEE arithmetic (+, -, *) in numpy, and run anything else from a short list of s
 eagerly. Initial values that read a variable, take a feed, or use any other op run in the
 session as before.
 """
+import math
 import secrets
 import weakref
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -67,8 +68,9 @@ class Plan:
 
 def plan_for(graph, root: Tuple[str, int], op_names) -> Optional[Plan]:
     """A Plan if every op in ``op_names`` (the initial value's ops) can be replayed."""
+    nodes = state_of(graph).nodes
     for name in op_names:
-        found = node(graph, name)
+        found = node(graph, name, nodes)
         if found.type not in REPLAYABLE_OPS or found.controls:
             return None
     return Plan(root)
@@ -92,15 +94,18 @@ class Replay:
     def __init__(self, session, preset: Optional[Dict[Tuple[str, int], np.ndarray]] = None):
         self.graph = session.graph
         self.state = state_of(self.graph)
+        self.nodes = self.state.nodes
         self.counts = self.state.draws.setdefault(session, {})
         self.pending: Dict[str, int] = {}
         self.memo: Dict[Tuple[str, int], np.ndarray] = dict(preset or {})
         eager_context.context().ensure_initialized()
         self.handle = eager_context.context()._handle  # noqa: SLF001 - the eager C context
+        self.philox = framework_ops.EagerTensor(_PHILOX, _CPU)
 
     def value(self, plan: Plan) -> np.ndarray:
         """The initial value ``plan`` describes; raises NotReplayable."""
-        return self._output(plan.root)
+        with np.errstate(all="ignore"):  # overflow to inf is what TF computes too
+            return self._output(plan.root)
 
     def commit(self) -> None:
         """Count the draws once the session has assigned them."""
@@ -110,7 +115,7 @@ class Replay:
     def _output(self, ref: Tuple[str, int]) -> np.ndarray:
         found = self.memo.get(ref)
         if found is None:
-            found_node = node(self.graph, ref[0])
+            found_node = node(self.graph, ref[0], self.nodes)
             inputs = [self._output(r) for r in found_node.inputs]
             for index, out in enumerate(self._compute(found_node, inputs)):
                 self.memo[(ref[0], index)] = out
@@ -120,12 +125,13 @@ class Replay:
     def _compute(self, found, inputs: List[np.ndarray]) -> Sequence[np.ndarray]:
         op_type = found.type
         if op_type == "Const":
+            if found.attrs is None:  # a big array: read it from the graph each time
+                return [tf.make_ndarray(self.graph.get_operation_by_name(found.name).get_attr("value"))]
             return [_const(found.attrs["value"].tensor)]
         if op_type == "Identity":
             return inputs
         if op_type in _NUMPY_BINARY and _floats(inputs):
-            with np.errstate(all="ignore"):
-                return [np.asarray(_NUMPY_BINARY[op_type](inputs[0], inputs[1]))]
+            return [np.asarray(_NUMPY_BINARY[op_type](inputs[0], inputs[1]))]
         if op_type == "Neg" and _floats(inputs):
             return [np.negative(inputs[0])]
         if op_type == "Fill":
@@ -147,20 +153,23 @@ class Replay:
         else:
             draw = self.counts.get(found.name, 0)
             self.pending[found.name] = draw + 1
-        size = int(np.prod(inputs[0], dtype=np.int64))
+        size = math.prod(int(d) for d in inputs[0].reshape(-1))
         counter = ((seed2 & _MASK64) << 64) + draw * size * 256
         arguments = [
             inputs[0],
             np.array([seed & _MASK64], np.uint64),
             np.array([counter & _MASK64, (counter >> 64) & _MASK64], np.uint64),
-            _PHILOX,
+            self.philox,
         ] + inputs[1:]
         dtype = attrs["Tout"].type if found.type == "RandomUniformInt" else attrs["dtype"].type
         twin_attrs = ("dtype", dtype, "Tshape", attrs["T"].type)
         return self._eager(STATELESS_TWIN[found.type], arguments, twin_attrs, 1)
 
     def _eager(self, op_type, inputs, attrs, num_outputs):
-        tensors = [framework_ops.EagerTensor(np.asarray(x), _CPU) for x in inputs]
+        tensors = [
+            x if isinstance(x, framework_ops.EagerTensor) else framework_ops.EagerTensor(np.asarray(x), _CPU)
+            for x in inputs
+        ]
         try:
             outputs = pywrap_tfe.TFE_Py_Execute(self.handle, _CPU, op_type, tensors, attrs, num_outputs)
         except Exception as error:  # an op this build cannot run eagerly: run it in the session

@@ -22,6 +22,8 @@ def session_config(config=None):
         tuned.CopyFrom(config)
     tuned.graph_options.rewrite_options.disable_meta_optimizer = True
     tuned.graph_options.optimizer_options.opt_level = v1.OptimizerOptions.L0
+    # Place only the ops a run needs, not the whole graph at the first run.
+    tuned.graph_options.place_pruned_graph = True
     return tuned
 
 
