@@ -68,7 +68,12 @@ def initialize_uninitialized(session, selection=None, *, seed: Optional[int] = N
     This is the call after a partial restore: restored variables are never touched.
     """
     with _gc_paused():
-        todo = uninitialized_variables(session, selection)
+        check_session(session)
+        variables = select_variables(session.graph, selection)
+        done = _initialize_if_uninitialized(session, variables, seed)
+        if done is not None:
+            return done
+        todo = [v for v, ready in zip(variables, initialized_flags(session, variables)) if not ready]
         return run_initializers(session, todo, seed=seed)
 
 
@@ -157,20 +162,20 @@ def _run_initializers(session, variables: Sequence, seed: Optional[int], also) -
             )
     order = layers(variables)  # raises DependencyCycleError before anything runs
     state = state_of(graph)
-    chosen = {variable_name(v) for v in variables}
-    feeds = _outside_sources(session, variables, chosen)
+    names = {id(v): variable_name(v) for v in variables}
+    feeds = _outside_sources(session, variables, set(names.values()))
     if seed is not None:
         for op_name in reseed_variables(variables, seed):  # forget the attributes read before
             state.nodes.pop(op_name, None)
     replay = None
     if replay_allowed(session):
         replay = Replay(session, {(t.op.name, t.value_index): value for t, value in feeds.items()})
-    in_session = _run_in_session(state, variables) if replay else set(chosen)
+    in_session = _run_in_session(state, variables) if replay else set(names.values())
     done = {}
     for number, layer in enumerate(order):
         computed, values, plain = [], [], []
         for variable in layer:
-            name = variable_name(variable)
+            name = names[id(variable)]
             if name in in_session:
                 plain.append(variable)
                 continue
@@ -231,6 +236,44 @@ def _layer_feeds(graph, state, layer, done, feeds) -> Dict:
     return result
 
 
+def _initialize_if_uninitialized(session, variables: Sequence, seed: Optional[int]):
+    """initialize_uninitialized in ONE run when every initial value can be replayed: the gated
+    loader asks each variable whether it holds a value and assigns only those that do not.
+    None when this does not apply (the caller then checks first and initializes after)."""
+    if not variables or not replay_allowed(session):
+        return None
+    graph = session.graph
+    layers(variables)  # analysis; raises DependencyCycleError before anything runs
+    state = state_of(graph)
+    names = [variable_name(v) for v in variables]
+    if any(state.plans[n] is None or state.shares[n] for n in names) or _run_in_session(state, variables):
+        return None
+    if seed is not None:
+        for op_name in reseed_variables(variables, seed):  # forget the attributes read before
+            state.nodes.pop(op_name, None)
+    replay = Replay(session)
+    try:
+        values = [replay.value(state.plans[n]) for n in names]
+    except NotReplayable:
+        return None
+    slots = loader_slots(graph, variables, values, gated=True)
+    if slots is None:
+        return None
+    feeds, targets = loader_feeds_and_targets(slots, values)
+    packs = list({slot[4]: None for slot in slots})
+    flags, _ = session.run([packs, targets], feed_dict=feeds)
+    flags = dict(zip(packs, flags))
+    todo = [i for i, slot in enumerate(slots) if not flags[slot[4]][slot[5]]]
+    # Count a random op's draw only where its variable was actually assigned.
+    assigned_ops = {op for i in todo for op in state.random_ops[names[i]]}
+    replay.pending = {op: k for op, k in replay.pending.items() if op in assigned_ops}
+    replay.commit()
+    for i in todo:
+        if names[i] in state.source_names:
+            state.drawn[names[i]] = values[i]
+    return tuple(names[i] for i in todo)
+
+
 def _run_in_session(state, variables) -> set:
     """Names of the variables whose initial values must run in the session: no replay plan, or
     an op shared with one of those (both must see the same draw, so both run there)."""
@@ -254,6 +297,8 @@ def _outside_sources(session, variables: Sequence, chosen) -> Dict:
     """Feeds that pin initial values shared with variables outside the selection, and a check
     that every variable read by an initial value is either selected or already initialized."""
     state = state_of(session.graph)
+    if not any(state.reads[n] or state.shares[n] for n in chosen):
+        return {}
     by_name = {variable_name(v): v for v in select_variables(session.graph)}
     needed_reads = sorted({r for v in variables for r in state.reads[variable_name(v)]} - chosen)
     needed_shares = sorted({s for v in variables for s in state.shares[variable_name(v)]} - chosen)
