@@ -202,11 +202,14 @@ def _run_initializers(session, variables: Sequence, seed: Optional[int]) -> Tupl
     return tuple(names[id(v)] for v in variables)
 
 
+_ONE_RUN_UNINITIALIZED = True
+
+
 def _initialize_if_uninitialized(session, variables: Sequence, seed: Optional[int]):
     """initialize_uninitialized in ONE run when every initial value can be replayed: the gated
     loader asks each variable whether it holds a value and assigns only those that do not.
     None when this does not apply (the caller then checks first and initializes after)."""
-    if not variables or not replay_allowed(session):
+    if not variables or not _ONE_RUN_UNINITIALIZED or not replay_allowed(session):
         return None
     graph = session.graph
     layers(variables)  # analysis; raises DependencyCycleError before anything runs
