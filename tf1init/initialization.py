@@ -6,6 +6,11 @@ were. Initializers run in dependency layers (see ``dependencies``), one ``sessio
 layer and almost always one layer. Initial values made of seeded random ops and arithmetic are
 computed outside the session, bit for bit (``replay``), and assigned by ops built once per
 graph (``loader``); repeated calls add no ops.
+
+Re-initializing: the k-th tf1init initialization of a variable in a session gives TF's k-th
+draw, as re-running its initializer would. tf1init counts its own draws only: running TF's own
+initializer op in the same session as well (before or after a tf1init call) repeats a draw
+instead of taking the next one.
 """
 import contextlib
 import gc
