@@ -78,11 +78,14 @@ def plan_for(graph, root: Tuple[str, int], op_names) -> Optional[Plan]:
 
 def replay_allowed(session) -> bool:
     """Replay only where the session computes on this process's CPU (GPU kernels may round
-    differently, a remote session may run another build)."""
+    differently, a remote session may run another build) and no GPU is visible (starting
+    eager mode there would reserve GPU memory the session needs)."""
     allowed = _ALLOWED.get(session)
     if allowed is None:
-        allowed = not session.sess_str and all(
-            d.device_type == "CPU" for d in session.list_devices()
+        allowed = (
+            not session.sess_str
+            and all(d.device_type == "CPU" for d in session.list_devices())
+            and not tf.config.list_physical_devices("GPU")
         )
         _ALLOWED[session] = allowed
     return allowed
