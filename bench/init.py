@@ -106,6 +106,11 @@ def main(argv=None):
     parser.add_argument("--kinds", default="ref,resource")
     args = parser.parse_args(argv)
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    fast = tf1init.session_config().graph_options
+    print("sessions: raw global, ours(default), snippet: tf.compat.v1.Session() (default config); "
+          f"ours, ours uninit: tf1init.fast_session() (disable_meta_optimizer="
+          f"{fast.rewrite_options.disable_meta_optimizer}, opt_level={v1.OptimizerOptions.Level.Name(fast.optimizer_options.opt_level)}, "
+          f"place_pruned_graph={fast.place_pruned_graph})")
     print(f"{'N':>6} {'kind':>8} {'raw global':>10} {'ours(default)':>13} {'ours':>6} "
           f"{'snippet (ops)':>15} {'ours uninit':>11} | {'raw/ours':>8} {'snippet/ours uninit':>19}  values")
     for n in args.sizes:
