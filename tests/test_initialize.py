@@ -244,3 +244,127 @@ def test_readiness_error_lists_every_uninitialized_variable_the_step_needs(tf, v
     tf1init.initialize_uninitialized(session)
     tf1init.assert_initialized(session, out)
     assert session.run(out, {x: np.ones([1, 4], np.float32)}).shape == (1, 2)
+
+
+# --- fast path: initial values replayed outside the session, assigned by loader ops ---
+
+INITIALIZERS = {
+    "random_normal": lambda v1, tf: v1.random_normal_initializer(0.5, 2.0),
+    "truncated_normal": lambda v1, tf: v1.truncated_normal_initializer(stddev=0.1),
+    "random_uniform": lambda v1, tf: v1.random_uniform_initializer(-1.0, 3.0),
+    "glorot_uniform": lambda v1, tf: v1.glorot_uniform_initializer(),
+    "variance_scaling": lambda v1, tf: v1.variance_scaling_initializer(2.0),
+    "orthogonal": lambda v1, tf: v1.orthogonal_initializer(),
+    "keras_he_normal": lambda v1, tf: tf.keras.initializers.HeNormal(seed=3),
+    "zeros": lambda v1, tf: v1.zeros_initializer(),
+}
+
+
+def _zoo(tf, v1, kind, seed=11):
+    graph = tf.Graph()
+    with graph.as_default():
+        v1.set_random_seed(seed)
+        variables = [
+            v1.get_variable(name, [5, 4], initializer=make(v1, tf), use_resource=kind == "resource")
+            for name, make in INITIALIZERS.items()
+        ]
+        variables.append(v1.get_variable(
+            "ints", [7], dtype=tf.int32, use_resource=kind == "resource",
+            initializer=v1.random_uniform_initializer(-3, 9, dtype=tf.int32)))
+        variables.append(v1.get_variable(
+            "half", [9], dtype=tf.float16, use_resource=kind == "resource",
+            initializer=v1.truncated_normal_initializer()))
+    return graph, variables
+
+
+def test_replayed_values_equal_tensorflow_first_and_later_draws(tf, v1, kind):
+    graph, variables = _zoo(tf, v1, kind)
+    raw = v1.Session(graph=graph)
+    ours = tf1init.fast_session(graph)
+    for _ in range(3):  # TF's k-th run of an initializer draws its k-th value; so do we
+        raw.run([v.initializer for v in variables])
+        tf1init.initialize_all(ours)
+        for variable, expected, got in zip(variables, raw.run(variables), ours.run(variables)):
+            np.testing.assert_array_equal(got, expected, err_msg=variable.op.name)
+    from tf1init._graph_state import state_of
+
+    assert all(state_of(graph).plans[v.op.name] is not None for v in variables)
+
+
+def test_loader_ops_are_built_once_per_graph(tf, v1, kind):
+    graph, variables = _zoo(tf, v1, kind)
+    tf1init.initialize_all(v1.Session(graph=graph))
+    loader = [op.name for op in graph.get_operations() if op.name.startswith("tf1init_loader")]
+    assert loader and len(loader) <= 2 * len(variables) + 2
+    size = len(graph.get_operations())
+    for _ in range(3):
+        session = tf1init.fast_session(graph)
+        tf1init.initialize_all(session)
+        tf1init.initialize(session, variables[:2])
+    assert len(graph.get_operations()) == size
+
+
+def test_a_graph_finalized_before_the_first_call_uses_tensorflow_initializers(tf, v1, kind):
+    graph, variables = _zoo(tf, v1, kind)
+    expected = v1.Session(graph=graph)
+    expected.run([v.initializer for v in variables])
+    graph.finalize()
+    session = v1.Session(graph=graph)
+    tf1init.initialize_all(session)
+    for a, b in zip(expected.run(variables), session.run(variables)):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_unseeded_initial_values_are_fresh_in_every_session(tf, v1, make):
+    graph = tf.Graph()
+    with graph.as_default():
+        w = make(v1.random_normal([50]), "w")
+    first, second = v1.Session(graph=graph), v1.Session(graph=graph)
+    tf1init.initialize_all(first)
+    tf1init.initialize_all(second)
+    a, b = first.run(w), second.run(w)
+    assert not np.array_equal(a, b)
+    assert 0.5 < a.std() < 1.5
+
+
+def test_an_op_shared_with_a_session_computed_value_runs_in_the_session(tf, v1, make):
+    graph = tf.Graph()
+    with graph.as_default():
+        v1.set_random_seed(2)
+        draw = v1.random_normal([4, 3])
+        a = make(draw, "a")  # replayable alone
+        total = make(tf.reduce_sum(draw) * tf.ones([2]), "total")  # reduce_sum: session only
+    from tf1init._graph_state import state_of
+    for _ in range(5):
+        session = v1.Session(graph=graph)
+        tf1init.initialize_all(session)
+        va, vt = session.run([a, total])
+        np.testing.assert_allclose(vt, [va.sum()] * 2, rtol=1e-5)
+    assert state_of(graph).plans["a"] is not None and state_of(graph).plans["total"] is None
+
+
+def test_uninitialized_only_in_one_run_after_a_partial_restore(tf, v1, kind, tmp_path):
+    graph, variables = _zoo(tf, v1, kind)
+    with graph.as_default():  # Saver refuses to run in eager mode
+        saver = v1.train.Saver(variables[:3])
+        source = v1.Session(graph=graph)
+        tf1init.initialize_all(source)
+        path = saver.save(source, str(tmp_path / "partial"))
+        restored = source.run(variables[:3])
+        session = tf1init.fast_session(graph)
+        saver.restore(session, path)
+    done = tf1init.initialize_uninitialized(session)
+    assert done == tuple(v.op.name for v in variables[3:])
+    for value, expected in zip(session.run(variables[:3]), restored):
+        np.testing.assert_array_equal(value, expected)
+    raw = v1.Session(graph=graph)
+    raw.run([v.initializer for v in variables[3:]])
+    for value, expected in zip(session.run(variables[3:]), raw.run(variables[3:])):
+        np.testing.assert_array_equal(value, expected)  # the first draw, as TF's own run
+    assert tf1init.initialize_uninitialized(session) == ()
+
+
+def test_session_config_places_only_what_runs(v1):
+    config = tf1init.session_config()
+    assert config.graph_options.place_pruned_graph
+    assert config.graph_options.rewrite_options.disable_meta_optimizer

@@ -40,7 +40,7 @@ class Node:
     """What tf1init needs of one graph op, read once from its NodeDef (cheaper than walking
     ``op.inputs``, which builds Python tensors): type, data and control inputs, attributes."""
 
-    __slots__ = ("name", "type", "inputs", "controls", "attrs", "node_def")
+    __slots__ = ("name", "type", "inputs", "controls", "attrs", "node_def", "value")
 
     def __init__(self, node_def):
         self.name = node_def.name
@@ -54,6 +54,7 @@ class Node:
                 data.append((op_name, int(index) if index else 0))
         self.inputs = tuple(data)
         self.controls = tuple(controls)
+        self.value = None  # a small Const's decoded value (tf1init.replay)
         if self.type == "Const" and len(node_def.attr["value"].tensor.tensor_content) > _BIG_CONST:
             self.attrs = self.node_def = None  # a big array stays in the graph only, not twice
         else:

@@ -6,6 +6,11 @@ were. Initializers run in dependency layers (see ``dependencies``), one ``sessio
 layer and almost always one layer. Initial values made of seeded random ops and arithmetic are
 computed outside the session, bit for bit (``replay``), and assigned by ops built once per
 graph (``loader``); repeated calls add no ops.
+
+Re-initializing: the k-th tf1init initialization of a variable in a session gives TF's k-th
+draw, as re-running its initializer would. tf1init counts its own draws only: running TF's own
+initializer op in the same session as well (before or after a tf1init call) repeats a draw
+instead of taking the next one.
 """
 import contextlib
 import gc
@@ -236,11 +241,14 @@ def _layer_feeds(graph, state, layer, done, feeds) -> Dict:
     return result
 
 
+_ONE_RUN_UNINITIALIZED = True
+
+
 def _initialize_if_uninitialized(session, variables: Sequence, seed: Optional[int]):
     """initialize_uninitialized in ONE run when every initial value can be replayed: the gated
     loader asks each variable whether it holds a value and assigns only those that do not.
     None when this does not apply (the caller then checks first and initializes after)."""
-    if not variables or not replay_allowed(session):
+    if not variables or not _ONE_RUN_UNINITIALIZED or not replay_allowed(session):
         return None
     graph = session.graph
     layers(variables)  # analysis; raises DependencyCycleError before anything runs

@@ -20,6 +20,7 @@ from tf1init.selection import variable_name
 
 _REF_VARIABLE_OPS = frozenset({"VariableV2", "Variable"})
 _KNOWN_VARIABLE_OPS = _REF_VARIABLE_OPS | {"VarHandleOp"}
+_FLAG_OPS = {"VariableV2": "IsVariableInitialized", "Variable": "IsVariableInitialized", "VarHandleOp": "VarIsInitializedOp"}
 _BOOL = 10  # DataType enum of tf.bool
 
 
@@ -137,6 +138,9 @@ def _flag_node(graph_def, input_map, state, variable, name, target):
     existing = state.is_initialized.get(variable_name(variable))
     if existing is None and variable.op.type == "VarHandleOp":
         existing = getattr(variable, "_is_initialized_op", None)
+    if existing is None:  # one built before (e.g. in a graph imported from a MetaGraphDef)
+        wanted = _FLAG_OPS.get(variable.op.type)
+        existing = next((op.outputs[0] for op in variable.op.outputs[0].consumers() if op.type == wanted), None)
     if existing is not None:
         input_map[f"{name}:0"] = existing
         return name, existing

@@ -78,11 +78,14 @@ def plan_for(graph, root: Tuple[str, int], op_names) -> Optional[Plan]:
 
 def replay_allowed(session) -> bool:
     """Replay only where the session computes on this process's CPU (GPU kernels may round
-    differently, a remote session may run another build)."""
+    differently, a remote session may run another build) and no GPU is visible (starting
+    eager mode there would reserve GPU memory the session needs)."""
     allowed = _ALLOWED.get(session)
     if allowed is None:
-        allowed = not session.sess_str and all(
-            d.device_type == "CPU" for d in session.list_devices()
+        allowed = (
+            not session.sess_str
+            and all(d.device_type == "CPU" for d in session.list_devices())
+            and not tf.config.list_physical_devices("GPU")
         )
         _ALLOWED[session] = allowed
     return allowed
@@ -101,6 +104,7 @@ class Replay:
         eager_context.context().ensure_initialized()
         self.handle = eager_context.context()._handle  # noqa: SLF001 - the eager C context
         self.philox = framework_ops.EagerTensor(_PHILOX, _CPU)
+        self.shapes: Dict[tuple, object] = {}  # shape arrays -> eager tensors, shared
 
     def value(self, plan: Plan) -> np.ndarray:
         """The initial value ``plan`` describes; raises NotReplayable."""
@@ -115,11 +119,12 @@ class Replay:
     def _output(self, ref: Tuple[str, int]) -> np.ndarray:
         found = self.memo.get(ref)
         if found is None:
-            found_node = node(self.graph, ref[0], self.nodes)
+            found_node = self.nodes.get(ref[0]) or node(self.graph, ref[0], self.nodes)
             inputs = [self._output(r) for r in found_node.inputs]
-            for index, out in enumerate(self._compute(found_node, inputs)):
+            outputs = self._compute(found_node, inputs)
+            for index, out in enumerate(outputs):
                 self.memo[(ref[0], index)] = out
-            found = self.memo[ref]
+            found = outputs[ref[1]]
         return found
 
     def _compute(self, found, inputs: List[np.ndarray]) -> Sequence[np.ndarray]:
@@ -127,11 +132,14 @@ class Replay:
         if op_type == "Const":
             if found.attrs is None:  # a big array: read it from the graph each time
                 return [tf.make_ndarray(self.graph.get_operation_by_name(found.name).get_attr("value"))]
-            return [_const(found.attrs["value"].tensor)]
+            if found.value is None:  # small: decode once, share (read-only) between calls
+                found.value = _const(found.attrs["value"].tensor)
+                found.value.flags.writeable = False
+            return [found.value]
         if op_type == "Identity":
             return inputs
         if op_type in _NUMPY_BINARY and _floats(inputs):
-            return [np.asarray(_NUMPY_BINARY[op_type](inputs[0], inputs[1]))]
+            return [_NUMPY_BINARY[op_type](inputs[0], inputs[1])]
         if op_type == "Neg" and _floats(inputs):
             return [np.negative(inputs[0])]
         if op_type == "Fill":
@@ -155,8 +163,11 @@ class Replay:
             self.pending[found.name] = draw + 1
         size = math.prod(int(d) for d in inputs[0].reshape(-1))
         counter = ((seed2 & _MASK64) << 64) + draw * size * 256
+        shape = self.shapes.get((inputs[0].dtype, inputs[0].tobytes()))
+        if shape is None:
+            shape = self.shapes[(inputs[0].dtype, inputs[0].tobytes())] = framework_ops.EagerTensor(inputs[0], _CPU)
         arguments = [
-            inputs[0],
+            shape,
             np.array([seed & _MASK64], np.uint64),
             np.array([counter & _MASK64, (counter >> 64) & _MASK64], np.uint64),
             self.philox,
@@ -178,7 +189,8 @@ class Replay:
 
 
 def _floats(inputs) -> bool:
-    return all(x.dtype in _NUMPY_FLOATS for x in inputs) and len({x.dtype for x in inputs}) == 1
+    dtype = inputs[0].dtype
+    return dtype in _NUMPY_FLOATS and all(x.dtype == dtype for x in inputs)
 
 
 _FAST_CONST = {1: ("float_val", np.float32), 2: ("double_val", np.float64), 3: ("int_val", np.int32), 9: ("int64_val", np.int64)}

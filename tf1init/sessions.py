@@ -1,10 +1,13 @@
 """Session settings that make first runs (initialization, restore) several times faster.
 
-The first run of a new set of ops pays graph optimisation and executor set-up, not arithmetic:
-initializing 3,000 small variables took 4.9 s in a default session and 1.3 s with Grappler's
-meta-optimizer off and graph optimisation at L0 (FACTS.md, bench/init.py). The trade: Grappler
-also fuses ops for training steps, so use this config for sessions that mostly initialize,
-restore, evaluate or export, or measure your training step with and without it.
+The first run of a new set of ops pays graph optimisation and executor set-up, not arithmetic.
+Grappler's meta-optimizer works on the whole graph for every new set of fetches (it dominates
+a default session's first initialization); graph optimisation at L0 skips CSE and constant
+folding; ``place_pruned_graph`` places only the ops a run needs instead of the whole graph at
+the first run. Flags alone made the first global initialization about 4x faster (FACTS.md);
+``bench/init.py`` measures them together with tf1init's own calls. The trade: Grappler also
+fuses ops for training steps, so use this config for sessions that mostly initialize, restore,
+evaluate or export, or measure your training step with and without it.
 """
 from tf1init._tf import v1
 
