@@ -32,10 +32,9 @@ class GraphState:
         self.plans: Dict[str, object] = {}
         # op name -> replay.Node: the ops that plans evaluate, shared between variables
         self.nodes: Dict[str, object] = {}
-        # variable name -> (placeholder, row, assign op) of the bulk loader (loader.py)
-        self.loader_slots: Dict[str, tuple] = {}
-        # variable name -> the same, assigning only if uninitialized, + (stacked flags, row)
-        self.gated_slots: Dict[str, tuple] = {}
+        # (variable name, (dtype, shape)) -> (placeholder, row, assign op, group op) of the
+        # bulk loader (loader.py)
+        self.loader_slots: Dict[tuple, tuple] = {}
         # variable name -> (stacked flags tensor, row, own flag tensor) (loader.py)
         self.check_slots: Dict[str, tuple] = {}
         # session -> {random op name: draws tf1init replayed in that session}

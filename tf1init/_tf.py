@@ -20,3 +20,5 @@ __all__ = ["tf", "v1"]
 from tensorflow.python import pywrap_tfe  # noqa: E402
 from tensorflow.python.eager import context as eager_context  # noqa: E402
 from tensorflow.python.framework import ops as framework_ops  # noqa: E402
+# For tf1init.background_run: a run's set-up requested by name, ahead of the run itself.
+from tensorflow.core.protobuf import config_pb2  # noqa: E402

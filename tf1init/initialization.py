@@ -21,9 +21,13 @@ from tf1init._tf import tf, v1
 from tf1init.big_arrays import array_feeds, fed_array
 from tf1init.dependencies import analyse, layers
 from tf1init.errors import ForeignGraphError, SessionClosedError, UninitializedVariablesError
-from tf1init.loader import check_slots, loader_feeds_and_targets, loader_slots
+from tf1init.background_run import BackgroundRun, extend_in_background
+from tf1init.loader import (
+    check_slots, loader_feeds, loader_placeholders, loader_slots, loader_targets, spec_of, value_spec,
+)
 from tf1init.replay import NotReplayable, Replay, replay_allowed
 from tf1init.seeding import reseed_variables
+from tf1init.speculation import speculate
 from tf1init.selection import select_variables, variable_name
 
 
@@ -75,9 +79,15 @@ def initialize_uninitialized(session, selection=None, *, seed: Optional[int] = N
     with _gc_paused():
         check_session(session)
         variables = select_variables(session.graph, selection)
-        done = _initialize_if_uninitialized(session, variables, seed)
-        if done is not None:
-            return done
+        if seed is None:  # seeds are attributes: set before the session sees the ops
+            speculative = speculate(session, variables, check=True)
+            if speculative is not None:
+                try:
+                    done = _uninitialized_in_one_go(session, speculative)
+                finally:
+                    speculative.abandon()
+                if done is not None:
+                    return done
         todo = [v for v, ready in zip(variables, initialized_flags(session, variables)) if not ready]
         return run_initializers(session, todo, seed=seed)
 
@@ -165,66 +175,159 @@ def _run_initializers(session, variables: Sequence, seed: Optional[int], also) -
             raise ForeignGraphError(
                 f"variable {variable_name(variable)!r} belongs to another graph than the session's"
             )
-    order = layers(variables)  # raises DependencyCycleError before anything runs
-    state = state_of(graph)
-    names = {id(v): variable_name(v) for v in variables}
-    feeds = _outside_sources(session, variables, set(names.values()))
-    if seed is not None:
-        for op_name in reseed_variables(variables, seed):  # forget the attributes read before
-            state.nodes.pop(op_name, None)
-    replay = None
-    if replay_allowed(session):
-        replay = Replay(session, {(t.op.name, t.value_index): value for t, value in feeds.items()})
-    in_session = _run_in_session(state, variables) if replay else set(names.values())
-    done = {}
-    for number, layer in enumerate(order):
-        computed, values, plain = [], [], []
-        for variable in layer:
-            name = names[id(variable)]
-            if name in in_session:
-                plain.append(variable)
-                continue
+    # Seeds are attributes: they must be set before the session sees the ops.
+    speculative = speculate(session, variables) if seed is None and also is None else None
+    extending = extend_in_background(session) if seed is None and speculative is None else None
+    try:
+        order = layers(variables)  # raises DependencyCycleError before anything runs
+        state = state_of(graph)
+        names = {id(v): variable_name(v) for v in variables}
+        if speculative is not None and _all_in_one_go(session, speculative, order):
+            return tuple(names[id(v)] for v in variables)
+        feeds = _outside_sources(session, variables, set(names.values()))
+        if seed is not None:
+            for op_name in reseed_variables(variables, seed):  # forget the attributes read before
+                state.nodes.pop(op_name, None)
+        replay = None
+        if replay_allowed(session):
+            replay = Replay(session, {(t.op.name, t.value_index): value for t, value in feeds.items()})
+        in_session = _run_in_session(state, variables) if replay else set(names.values())
+        done = {}
+        for number, layer in enumerate(order):
+            extra = also if (also is not None and number == 0) else None
+            _run_layer(session, state, replay, layer, names, in_session, feeds, done, extra)
+            if replay:
+                replay.commit()
+    finally:
+        if speculative is not None:
+            speculative.abandon()
+        if extending is not None:
+            extending.join()
+    return tuple(names[id(v)] for v in variables)
+
+
+def _all_in_one_go(session, speculative, order) -> bool:
+    """Run the speculated load (``speculation``) if the analysis agrees; False if it does not."""
+    if not speculative.applies(order):
+        return False
+    values = speculative.values()
+    if values is None:
+        return False
+    with _explained(session):
+        speculative.load(values)
+    _record(session, speculative, values, range(len(values)))
+    return True
+
+
+def _uninitialized_in_one_go(session, speculative):
+    """initialize_uninitialized by the speculated runs: the question, then the loader for
+    what holds no value (the prepared set-up when that is everything). None if the analysis
+    disagrees (the caller then takes the general path)."""
+    if not speculative.applies(layers(speculative.variables)):
+        return None
+    values = speculative.values()
+    if values is None:
+        return None
+    todo = speculative.uninitialized()
+    with _explained(session):
+        speculative.load(values, todo)
+    _record(session, speculative, values, todo)
+    return tuple(variable_name(speculative.variables[i]) for i in todo)
+
+
+def _record(session, speculative, values, assigned) -> None:
+    """Count the replayed draws of the variables assigned; keep the draws of sources."""
+    state = state_of(session.graph)
+    names = [variable_name(v) for v in speculative.variables]
+    replay = speculative.replay
+    assigned_ops = {op for i in assigned for op in state.random_ops[names[i]]}
+    replay.pending = {op: k for op, k in replay.pending.items() if op in assigned_ops}
+    replay.commit()
+    for i in assigned:
+        if names[i] in state.source_names:
+            state.drawn[names[i]] = values[i]
+
+
+@contextlib.contextmanager
+def _explained(session):
+    """TF's errors in a run, translated to tf1init's (``explain_errors``) where it knows them."""
+    try:
+        yield
+    except tf.errors.OpError as error:
+        from tf1init.explain_errors import explain  # it imports this module
+
+        translated = explain(error, session)
+        if translated is error:
+            raise
+        raise translated from error
+
+
+def _run_layer(session, state, replay, layer, names, in_session, feeds, done, extra) -> None:
+    """Initialize one dependency layer in one run: replayed values through the loader, the
+    others by their own initializers. The run's set-up starts before the values are computed
+    and overlaps with computing them (``background_run``)."""
+    graph = session.graph
+    plain, computed, specs, early = [], [], [], {}
+    for variable in layer:
+        name = names[id(variable)]
+        if name in in_session:
+            plain.append(variable)
+            continue
+        spec = value_spec(variable)
+        if spec is None:  # shape unknown to the graph: the value tells
             try:
-                values.append(replay.value(state.plans[name]))
-                computed.append(variable)
+                early[name] = replay.value(state.plans[name])
             except NotReplayable:
                 plain.append(variable)
-        slots = loader_slots(graph, computed, values) if computed else []
-        if slots is None:  # finalized graph without loader ops: TF's own initializers
-            plain, computed, values, slots = layer, [], [], []
-        loader_feeds, targets = loader_feeds_and_targets(slots, values)
-        # Sources of initialized_value() keep their draw, so that a derived variable
-        # initialized later (in a later layer, or a later call) still equals it.
-        arrays = {variable_name(v): fed_array(v) for v in plain}
-        captured = [v for v in plain
-                    if variable_name(v) in state.source_names and arrays[variable_name(v)] is None]
-        with graph.as_default():  # initial_value is refused in eager mode
-            draws = [v.initial_value for v in captured]
-        extra_fetches, extra_feeds = also if (also is not None and number == 0) else ([], None)
+                continue
+            spec = spec_of(early[name])
+        computed.append(variable)
+        specs.append(spec)
+    slots = loader_slots(graph, computed, specs) if computed else []
+    if slots is None:  # finalized graph without loader ops: TF's own initializers
+        plain, computed, slots = list(layer), [], []
+    # Sources of initialized_value() keep their draw, so that a derived variable
+    # initialized later (in a later layer, or a later call) still equals it.
+    arrays = {variable_name(v): fed_array(v) for v in plain}
+    captured = [v for v in plain
+                if variable_name(v) in state.source_names and arrays[variable_name(v)] is None]
+    with graph.as_default():  # initial_value is refused in eager mode
+        draws = [v.initial_value for v in captured]
+    extra_fetches, extra_feeds = extra if extra is not None else ([], None)
+    extra_ops = [f for f in tf.nest.flatten(extra_fetches) if isinstance(f, tf.Operation)]
+    extra_tensors = [f for f in tf.nest.flatten(extra_fetches) if not isinstance(f, tf.Operation)]
+    other_feeds = {**_layer_feeds(graph, state, plain, done, feeds), **(extra_feeds or {})}
+    placeholders = loader_placeholders(slots)
+    run = BackgroundRun(
+        session,
+        placeholders + list(other_feeds),
+        draws + extra_tensors,
+        loader_targets(slots) + [v.initializer for v in plain] + extra_ops,
+    )
+    values = []
+    for variable, spec in zip(computed, specs):
+        name = names[id(variable)]
         try:
-            drawn, _, _ = session.run(
-                [draws, targets + [v.initializer for v in plain], extra_fetches],
-                feed_dict={**_layer_feeds(graph, state, plain, done, feeds), **loader_feeds,
-                           **(extra_feeds or {})} or None,
-            )
-        except tf.errors.OpError as error:
-            from tf1init.explain_errors import explain  # it imports this module
-
-            translated = explain(error, session)
-            if translated is error:
-                raise
-            raise translated from error
-        if replay:
-            replay.commit()
-        for variable, value in list(zip(captured, drawn)) + list(zip(computed, values)):
-            if variable_name(variable) in state.source_names:
-                state.drawn[variable_name(variable)] = value
-        for variable in layer:
-            name = variable_name(variable)
-            if arrays.get(name) is not None and name in state.source_names:
-                state.drawn[name] = arrays[name]
-            done[name] = variable
-    return tuple(variable_name(v) for v in variables)
+            value = early[name] if name in early else replay.value(state.plans[name])
+        except NotReplayable:
+            value = None
+        if value is None or spec_of(value) != spec:  # rare: it runs its own initializer instead
+            run.abandon()
+            return _run_layer(session, state, replay, layer, names, in_session | {name}, feeds, done, extra)
+        values.append(value)
+    stacks = loader_feeds(slots, values)
+    with _explained(session):
+        fetched = run.run([stacks[p] for p in placeholders] + list(other_feeds.values()))
+    drawn = fetched[:len(draws)]
+    for variable, value in list(zip(captured, drawn)) + list(zip(computed, values)):
+        if variable_name(variable) in state.source_names:
+            state.drawn[variable_name(variable)] = value
+    for variable in layer:
+        name = variable_name(variable)
+        if arrays.get(name) is not None and name in state.source_names:
+            state.drawn[name] = arrays[name]
+        done[name] = variable
+    return None
 
 
 def _layer_feeds(graph, state, layer, done, feeds) -> Dict:
@@ -239,47 +342,6 @@ def _layer_feeds(graph, state, layer, done, feeds) -> Dict:
                 result[done[source].initial_value] = state.drawn[source]
     result.update(feeds)
     return result
-
-
-_ONE_RUN_UNINITIALIZED = True
-
-
-def _initialize_if_uninitialized(session, variables: Sequence, seed: Optional[int]):
-    """initialize_uninitialized in ONE run when every initial value can be replayed: the gated
-    loader asks each variable whether it holds a value and assigns only those that do not.
-    None when this does not apply (the caller then checks first and initializes after)."""
-    if not variables or not _ONE_RUN_UNINITIALIZED or not replay_allowed(session):
-        return None
-    graph = session.graph
-    layers(variables)  # analysis; raises DependencyCycleError before anything runs
-    state = state_of(graph)
-    names = [variable_name(v) for v in variables]
-    if any(state.plans[n] is None or state.shares[n] for n in names) or _run_in_session(state, variables):
-        return None
-    if seed is not None:
-        for op_name in reseed_variables(variables, seed):  # forget the attributes read before
-            state.nodes.pop(op_name, None)
-    replay = Replay(session)
-    try:
-        values = [replay.value(state.plans[n]) for n in names]
-    except NotReplayable:
-        return None
-    slots = loader_slots(graph, variables, values, gated=True)
-    if slots is None:
-        return None
-    feeds, targets = loader_feeds_and_targets(slots, values)
-    packs = list({slot[4]: None for slot in slots})
-    flags, _ = session.run([packs, targets], feed_dict=feeds)
-    flags = dict(zip(packs, flags))
-    todo = [i for i, slot in enumerate(slots) if not flags[slot[4]][slot[5]]]
-    # Count a random op's draw only where its variable was actually assigned.
-    assigned_ops = {op for i in todo for op in state.random_ops[names[i]]}
-    replay.pending = {op: k for op, k in replay.pending.items() if op in assigned_ops}
-    replay.commit()
-    for i in todo:
-        if names[i] in state.source_names:
-            state.drawn[names[i]] = values[i]
-    return tuple(names[i] for i in todo)
 
 
 def _run_in_session(state, variables) -> set:

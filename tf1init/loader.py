@@ -24,30 +24,58 @@ _FLAG_OPS = {"VariableV2": "IsVariableInitialized", "Variable": "IsVariableIniti
 _BOOL = 10  # DataType enum of tf.bool
 
 
-def loader_slots(graph, variables: Sequence, values: Sequence[np.ndarray], *, gated: bool = False):
-    """(placeholder, row, assign op, group op, ...) for each variable, building what is missing;
-    None if the graph is finalized (or, gated, a variable is of an unknown kind).
+def value_spec(variable) -> Optional[Tuple[np.dtype, Tuple[int, ...]]]:
+    """(dtype, shape) that the variable's initial value must have, from the graph alone; None
+    when the shape is not fully known (the value itself then tells)."""
+    shape = variable.shape
+    if not shape.is_fully_defined():
+        return None
+    return np.dtype(variable.dtype.base_dtype.as_numpy_dtype), tuple(shape.as_list())
 
-    ``gated``: each assign runs only if its variable holds no value yet (a Switch on the
-    variable's is-initialized flag), and the slot ends with (stacked flags, row): one run both
-    asks which variables are uninitialized and initializes exactly those.
+
+def spec_of(value: np.ndarray) -> Tuple[np.dtype, Tuple[int, ...]]:
+    return value.dtype, value.shape
+
+
+def loader_slots(graph, variables: Sequence, specs: Sequence[tuple]):
+    """(placeholder, row, assign op, group op) for each variable, building what is missing;
+    None if the graph is finalized.
+
+    ``specs``: the (dtype, shape) of each variable's value, known before the values are (so
+    that the run's set-up can start while they are computed; see ``background_run``).
     """
     state = state_of(graph)
-    slots = state.gated_slots if gated else state.loader_slots
-    missing = [(v, x) for v, x in zip(variables, values) if variable_name(v) not in slots]
+    slots = state.loader_slots
+    found = [slots.get((variable_name(v), spec)) for v, spec in zip(variables, specs)]
+    missing = [(v, spec) for v, spec, slot in zip(variables, specs, found) if slot is None]
     if missing:
-        kinds = {v.op.type for v, _ in missing}
-        if graph.finalized or (gated and not kinds <= _KNOWN_VARIABLE_OPS):
+        if graph.finalized:
             return None
-        _build_loader(graph, state, missing, gated)
-    return [slots[variable_name(v)] for v in variables]
+        _build_loader(graph, state, missing)
+        found = [slots[(variable_name(v), spec)] for v, spec in zip(variables, specs)]
+    return found
 
 
-def loader_feeds_and_targets(slots: Sequence[tuple], values: Sequence[np.ndarray]) -> Tuple[Dict, List]:
-    """The feed dict (one stacked array per placeholder) and the ops to run for ``slots``."""
-    stacks: Dict[object, np.ndarray] = {}
+def loader_targets(slots: Sequence[tuple]) -> List:
+    """The ops that assign ``slots``: a batch's one NoOp where all of it is wanted."""
     chosen: Dict[object, list] = {}
-    for (placeholder, row, assign, group, *_), value in zip(slots, values):
+    for _, _, assign, group, *_ in slots:
+        chosen.setdefault(group, []).append(assign)
+    targets: List = []
+    for group, assigns in chosen.items():
+        targets.extend([group] if len(assigns) == len(group.control_inputs) else assigns)
+    return targets
+
+
+def loader_placeholders(slots: Sequence[tuple]) -> List:
+    """The placeholders ``loader_feeds`` fills for ``slots``, in its order."""
+    return list({slot[0]: None for slot in slots})
+
+
+def loader_feeds(slots: Sequence[tuple], values: Sequence[np.ndarray]) -> Dict:
+    """One array per placeholder (rows stacked) holding ``values``."""
+    stacks: Dict[object, np.ndarray] = {}
+    for (placeholder, row, *_), value in zip(slots, values):
         if row is None:
             stacks[placeholder] = value
         else:
@@ -56,23 +84,19 @@ def loader_feeds_and_targets(slots: Sequence[tuple], values: Sequence[np.ndarray
                 shape = [placeholder.shape[0]] + list(value.shape)
                 stack = stacks[placeholder] = np.zeros(shape, value.dtype)
             stack[row] = value
-        chosen.setdefault(group, []).append(assign)
-    targets: List = []
-    for group, assigns in chosen.items():
-        # The whole batch built together has one NoOp: one target instead of thousands.
-        targets.extend([group] if len(assigns) == len(group.control_inputs) else assigns)
-    return stacks, targets
+    return stacks
 
 
-def _build_loader(graph, state, pairs, gated: bool) -> None:
+def _build_loader(graph, state, pairs) -> None:
     groups: Dict[tuple, list] = {}
-    for variable, value in pairs:
-        groups.setdefault((value.dtype, value.shape), []).append(variable)
+    for variable, spec in pairs:
+        groups.setdefault(spec, []).append(variable)
     graph_def = v1.GraphDef()
     input_map = {}
-    wanted = []  # (variable, placeholder node, row or None, assign node, flags node, own flag)
+    wanted = []  # (variable, placeholder node, row or None, assign node, spec)
     index = 0
-    for number, ((dtype, shape), members) in enumerate(groups.items()):
+    for number, (spec, members) in enumerate(groups.items()):
+        dtype, shape = spec
         stacked = len(members) > 1
         dtype_enum = tf.as_dtype(dtype).as_datatype_enum
         placeholder = graph_def.node.add(name=f"values{number}", op="Placeholder")
@@ -84,52 +108,26 @@ def _build_loader(graph, state, pairs, gated: bool) -> None:
             rows.attr["T"].type = dtype_enum
             rows.attr["num"].i = len(members)
             rows.attr["axis"].i = 0
-        flags = f"flags{number}" if gated else None
-        flag_names = []
         for row, variable in enumerate(members):
             original = node(graph, variable.initializer.name, state.nodes)
             holder, output = original.inputs[0]  # the ref or the resource handle
             target = f"variable{index}"
             input_map[f"{target}:0"] = graph._get_operation_by_name(holder).outputs[output]  # noqa: SLF001
-            value = f"rows{number}:{row}" if stacked else placeholder.name
-            if gated:
-                flag = _flag_node(graph_def, input_map, state, variable, f"initialized{index}", target)
-                flag_names.append(flag)
-                switch = graph_def.node.add(name=f"unless{index}", op="Switch", input=[value, flag[0]])
-                switch.attr["T"].type = dtype_enum
-                value = f"{switch.name}:0"  # the false branch: runs only if not initialized
             assign = graph_def.node.add()
             assign.CopyFrom(original.node_def)
             assign.name = f"assign{index}"
             assign.attr.pop("_class", None)  # names ops outside this import; edges colocate it
             del assign.input[:]
-            assign.input.extend([target, value])
-            wanted.append((variable, placeholder.name, row if stacked else None, assign.name, flags,
-                           flag_names[-1] if gated else None))
+            assign.input.extend([target, f"rows{number}:{row}" if stacked else placeholder.name])
+            wanted.append((variable, placeholder.name, row if stacked else None, assign.name, spec))
             index += 1
-        if gated:
-            pack = graph_def.node.add(name=flags, op="Pack", input=[f for f, _ in flag_names])
-            pack.attr["T"].type = _BOOL
-            pack.attr["N"].i = len(flag_names)
-            pack.attr["axis"].i = 0
     group = graph_def.node.add(name="all", op="NoOp")
     group.input.extend(f"^{w[3]}" for w in wanted)
-    names = sorted({w[1] for w in wanted} | {w[4] for w in wanted if w[4]})
-    names += [w[3] for w in wanted] + [w[5][0] for w in wanted if w[5] and w[5][1] is None] + ["all"]
+    names = sorted({w[1] for w in wanted}) + [w[3] for w in wanted] + ["all"]
     found = dict(zip(names, _import(graph, graph_def, input_map, names)))
-    rows_in_pack: Dict[str, int] = {}
-    for variable, placeholder, row, assign, flags, flag in wanted:
+    for variable, placeholder, row, assign, spec in wanted:
         slot = (found[placeholder].outputs[0], row, found[assign], found["all"])
-        name = variable_name(variable)
-        if gated:
-            flag_row = rows_in_pack[flags] = rows_in_pack.get(flags, -1) + 1
-            pack = found[flags].outputs[0]
-            state.gated_slots[name] = slot + (pack, flag_row)
-            own = flag[1] if flag[1] is not None else found[flag[0]].outputs[0]
-            state.is_initialized.setdefault(name, own)
-            state.check_slots.setdefault(name, (pack, flag_row, own))
-        else:
-            state.loader_slots[name] = slot
+        state.loader_slots[(variable_name(variable), spec)] = slot
 
 
 def _flag_node(graph_def, input_map, state, variable, name, target):

@@ -1,0 +1,91 @@
+"""Set-up in the background (background_run) and the speculative one-run load (speculation):
+same results as the plain path, errors as session.run raises them, no thread left behind."""
+import threading
+
+import numpy as np
+import pytest
+
+import tf1init
+from tf1init.background_run import BackgroundRun
+
+
+def _threads():
+    return [t.name for t in threading.enumerate() if t.name.startswith("tf1init")]
+
+
+def test_a_background_run_returns_what_session_run_does(tf, v1):
+    graph = tf.Graph()
+    with graph.as_default():
+        x = v1.placeholder(tf.float32, [2])
+        y = x * 3.0
+        w = v1.Variable([0.0, 0.0], name="w")
+        assign = w.assign(y)
+    session = v1.Session(graph=graph)
+    run = BackgroundRun(session, [x], [y], [assign.op])
+    got = run.run([[1.0, 2.0]])
+    np.testing.assert_array_equal(got[0], [3.0, 6.0])
+    np.testing.assert_array_equal(session.run(w), [3.0, 6.0])
+    assert _threads() == []
+
+
+def test_a_background_run_error_names_its_op_as_session_run_does(tf, v1):
+    graph = tf.Graph()
+    with graph.as_default():
+        w = v1.Variable([1.0], name="never_initialized")
+        doubled = w * 2.0
+    session = v1.Session(graph=graph)
+    run = BackgroundRun(session, [], [doubled], [])
+    with pytest.raises(tf.errors.FailedPreconditionError) as caught:
+        run.run([])
+    assert caught.value.op is not None and "never_initialized" in caught.value.message
+
+
+@pytest.mark.parametrize("call", ["all", "uninitialized"])
+def test_calls_leave_no_thread_behind_even_when_refused(tf, v1, make, call):
+    graph = tf.Graph()
+    with graph.as_default():
+        v1.set_random_seed(3)
+        a = make(v1.random_normal([3, 2]), "a")
+        b = make(v1.truncated_normal([4]), "b")
+    session = tf1init.fast_session(graph)
+    function = tf1init.initialize_all if call == "all" else tf1init.initialize_uninitialized
+    assert function(session) == ("a", "b")
+    assert _threads() == []
+    raw = v1.Session(graph=graph)
+    raw.run([a.initializer, b.initializer])
+    for got, expected in zip(session.run([a, b]), raw.run([a, b])):
+        np.testing.assert_array_equal(got, expected)
+    session.close()
+    with pytest.raises(tf1init.SessionClosedError):
+        function(session)
+    assert _threads() == []
+
+
+def test_validate_shape_false_variables_get_tensorflows_values(tf, v1, make, kind):
+    graph = tf.Graph()
+    with graph.as_default():
+        v1.set_random_seed(5)
+        loose = make(v1.random_uniform([3, 5]), "loose", validate_shape=False)
+        fixed = make(v1.random_normal([2]), "fixed")
+    if kind == "ref":  # its shape is unknown to the graph: the general path computes it first
+        assert not loose.shape.is_fully_defined()
+    session = tf1init.fast_session(graph)
+    assert tf1init.initialize_uninitialized(session) == ("loose", "fixed")
+    raw = v1.Session(graph=graph)
+    raw.run([loose.initializer, fixed.initializer])
+    for got, expected in zip(session.run([loose, fixed]), raw.run([loose, fixed])):
+        np.testing.assert_array_equal(got, expected)
+    assert _threads() == []
+
+
+def test_speculation_drops_its_set_up_when_a_value_derives_from_another(tf, v1, make):
+    graph = tf.Graph()
+    with graph.as_default():
+        v1.set_random_seed(9)
+        source = make(v1.random_normal([4]), "source")
+        derived = make(2.0 * tf1init.initialized_value(source), "derived")
+    session = tf1init.fast_session(graph)
+    tf1init.initialize_all(session)
+    got_source, got_derived = session.run([source, derived])
+    np.testing.assert_array_equal(got_derived, 2.0 * got_source)
+    assert _threads() == []

@@ -1,0 +1,99 @@
+"""Start a first initialization's set-up before the analysis that proves it right.
+
+Almost every graph initializes in one run, with every initial value replayed (``replay``) and
+assigned by the loader (``loader``). Building the loader needs only each variable's dtype,
+shape and initializer op, not the analysis of its initial value; so tf1init builds it first,
+starts TensorFlow's set-up of the run in the background (``background_run``), and analyses
+and replays meanwhile. When the analysis says otherwise (a value that must run in the session,
+a dependency between variables, a shape the graph does not know), the set-up is dropped and the
+general path runs: correct either way, fast in the common case.
+
+For ``initialize_uninitialized``, the set-up of the run that asks which variables hold a value
+starts at the same time, on the other core; the loader run assumes that none does (a fresh
+session) and is dropped when some do.
+"""
+from typing import List, Optional, Sequence
+
+from tf1init._graph_state import state_of
+from tf1init.background_run import BackgroundRun
+from tf1init.loader import (
+    check_slots, loader_feeds, loader_placeholders, loader_slots, loader_targets, spec_of, value_spec,
+)
+from tf1init.replay import NotReplayable, Replay, replay_allowed
+from tf1init.selection import variable_name
+
+
+class SpeculativeLoad:
+    """The set-up of 'assign every one of ``variables`` from replayed values in one run' (and,
+    with ``check``, of the run that asks which of them hold a value), started now."""
+
+    def __init__(self, session, variables: Sequence, specs, slots, check):
+        self.session = session
+        self.variables = list(variables)
+        self.specs = specs
+        self.slots = slots
+        self.replay = None
+        self.placeholders = loader_placeholders(slots)
+        self.checks = check
+        self.flag_tensors = list({c[0]: None for c in check}) if check else []
+        # The question first: its run must come before the loader's.
+        self.check_run = BackgroundRun(session, [], self.flag_tensors, []) if check else None
+        self.load_run = BackgroundRun(session, self.placeholders, [], loader_targets(slots))
+
+    def abandon(self) -> None:
+        for run in (self.check_run, self.load_run):
+            if run is not None:
+                run.abandon()
+
+    def applies(self, order) -> bool:
+        """Whether the analysis agrees: one layer, every value replayable, nothing shared."""
+        state = state_of(self.session.graph)
+        names = [variable_name(v) for v in self.variables]
+        return len(order) == 1 and all(
+            state.plans.get(n) is not None and not state.shares[n] and not state.reads[n] for n in names
+        )
+
+    def values(self) -> Optional[List]:
+        """The replayed initial values, or None if one cannot be replayed exactly."""
+        state = state_of(self.session.graph)
+        self.replay = Replay(self.session)
+        try:
+            values = [self.replay.value(state.plans[variable_name(v)]) for v in self.variables]
+        except NotReplayable:
+            return None
+        if any(spec_of(v) != spec for v, spec in zip(values, self.specs)):
+            return None
+        return values
+
+    def uninitialized(self) -> List[int]:
+        """Indexes of the variables that hold no value (runs the question)."""
+        fetched = dict(zip(self.flag_tensors, self.check_run.run([])))
+        return [i for i, (flags, row, _) in enumerate(self.checks) if not fetched[flags][row]]
+
+    def load(self, values, indexes: Optional[Sequence[int]] = None) -> None:
+        """Assign ``values`` (all, or those at ``indexes``: a run of its own set-up)."""
+        if indexes is None or len(indexes) == len(self.variables):
+            stacks = loader_feeds(self.slots, values)
+            self.load_run.run([stacks[p] for p in self.placeholders])
+            return
+        self.load_run.abandon()
+        if indexes:
+            slots = [self.slots[i] for i in indexes]
+            feeds = loader_feeds(slots, [values[i] for i in indexes])
+            self.session.run(loader_targets(slots), feed_dict=feeds)
+
+
+def speculate(session, variables: Sequence, *, check: bool = False) -> Optional[SpeculativeLoad]:
+    """A started SpeculativeLoad, or None where it cannot apply (no replay on this session,
+    a shape the graph does not know, a finalized graph)."""
+    if not variables or not replay_allowed(session):
+        return None
+    specs = [value_spec(v) for v in variables]
+    if any(spec is None for spec in specs):
+        return None
+    slots = loader_slots(session.graph, variables, specs)
+    checks = check_slots(session.graph, variables) if check else None
+    if slots is None or (check and checks is None):
+        return None
+    return SpeculativeLoad(session, variables, specs, slots, checks)
+
