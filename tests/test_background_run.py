@@ -89,3 +89,16 @@ def test_speculation_drops_its_set_up_when_a_value_derives_from_another(tf, v1, 
     got_source, got_derived = session.run([source, derived])
     np.testing.assert_array_equal(got_derived, 2.0 * got_source)
     assert _threads() == []
+
+
+def test_every_op_tf1init_adds_has_its_python_twin(tf, v1, make):
+    """Ops present in the C graph only would break graph walks such as Tensor.consumers()."""
+    graph = tf.Graph()
+    with graph.as_default():
+        a = make(v1.random_normal([2]), "a")
+        b = make(v1.zeros([3]), "b")
+    session = tf1init.fast_session(graph)
+    tf1init.initialize_uninitialized(session)
+    tf1init.initialize_all(session)
+    assert {op.name for op in graph.get_operations()} == {n.name for n in graph.as_graph_def().node}
+    assert a.op.outputs[0].consumers() and b.op.outputs[0].consumers()

@@ -80,7 +80,7 @@ class SpeculativeLoad:
         if indexes:
             slots = [self.slots[i] for i in indexes]
             feeds = loader_feeds(slots, [values[i] for i in indexes])
-            self.session.run(loader_targets(slots), feed_dict=feeds)
+            BackgroundRun(self.session, list(feeds), [], loader_targets(slots)).run(list(feeds.values()))
 
 
 def speculate(session, variables: Sequence, *, check: bool = False) -> Optional[SpeculativeLoad]:
@@ -91,8 +91,9 @@ def speculate(session, variables: Sequence, *, check: bool = False) -> Optional[
     specs = [value_spec(v) for v in variables]
     if any(spec is None for spec in specs):
         return None
-    slots = loader_slots(session.graph, variables, specs)
+    # The question's ops first: importing them builds Python twins of every op not yet wrapped.
     checks = check_slots(session.graph, variables) if check else None
+    slots = loader_slots(session.graph, variables, specs)
     if slots is None or (check and checks is None):
         return None
     return SpeculativeLoad(session, variables, specs, slots, checks)
