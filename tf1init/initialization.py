@@ -5,7 +5,9 @@ are not initialized) and only then runs, so bad input leaves the session's varia
 were. Initializers run in dependency layers (see ``dependencies``), one ``session.run`` per
 layer and almost always one layer. Initial values made of seeded random ops and arithmetic are
 computed outside the session, bit for bit (``replay``), and assigned by ops built once per
-graph (``loader``); repeated calls add no ops.
+graph (``loader``); repeated calls add no ops. TF's set-up of each run overlaps with that
+Python work (``background_run``), and in the common case starts before the analysis
+(``speculation``).
 
 Re-initializing: the k-th tf1init initialization of a variable in a session gives TF's k-th
 draw, as re-running its initializer would. tf1init counts its own draws only: running TF's own
