@@ -25,19 +25,19 @@ from tf1init.selection import variable_name
 
 class SpeculativeLoad:
     """The set-up of 'assign every one of ``variables`` from replayed values in one run' (and,
-    with ``check``, of the run that asks which of them hold a value), started now."""
+    with ``checks``, of the run that asks which of them hold a value), started now."""
 
-    def __init__(self, session, variables: Sequence, specs, slots, check):
+    def __init__(self, session, variables: Sequence, specs, slots, checks):
         self.session = session
         self.variables = list(variables)
         self.specs = specs
         self.slots = slots
         self.replay = None
         self.placeholders = loader_placeholders(slots)
-        self.checks = check
-        self.flag_tensors = list({c[0]: None for c in check}) if check else []
+        self.checks = checks
+        self.flag_tensors = list({c[0]: None for c in checks}) if checks else []
         # The question first: its run must come before the loader's.
-        self.check_run = BackgroundRun(session, [], self.flag_tensors, []) if check else None
+        self.check_run = BackgroundRun(session, [], self.flag_tensors, []) if checks else None
         self.load_run = BackgroundRun(session, self.placeholders, [], loader_targets(slots))
 
     def abandon(self) -> None:
@@ -80,7 +80,7 @@ class SpeculativeLoad:
         if indexes:
             slots = [self.slots[i] for i in indexes]
             feeds = loader_feeds(slots, [values[i] for i in indexes])
-            BackgroundRun(self.session, list(feeds), [], loader_targets(slots)).run(list(feeds.values()))
+            self.session.run(loader_targets(slots), feed_dict=feeds)
 
 
 def speculate(session, variables: Sequence, *, check: bool = False) -> Optional[SpeculativeLoad]:
@@ -91,7 +91,6 @@ def speculate(session, variables: Sequence, *, check: bool = False) -> Optional[
     specs = [value_spec(v) for v in variables]
     if any(spec is None for spec in specs):
         return None
-    # The question's ops first: importing them builds Python twins of every op not yet wrapped.
     checks = check_slots(session.graph, variables) if check else None
     slots = loader_slots(session.graph, variables, specs)
     if slots is None or (check and checks is None):
