@@ -22,3 +22,7 @@ from tensorflow.python.eager import context as eager_context  # noqa: E402
 from tensorflow.python.framework import ops as framework_ops  # noqa: E402
 # For tf1init.background_run: a run's set-up requested by name, ahead of the run itself.
 from tensorflow.core.protobuf import config_pb2  # noqa: E402
+# For tf1init.graph_import: the C graph import and Python op twins, without import_graph_def's
+# per-op Python work.
+from tensorflow.python.client import pywrap_tf_session as c_api  # noqa: E402
+from tensorflow.python.framework import c_api_util, importer  # noqa: E402

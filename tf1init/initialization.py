@@ -230,9 +230,8 @@ def _uninitialized_in_one_go(session, speculative):
     values = speculative.values()
     if values is None:
         return None
-    todo = speculative.uninitialized()
     with _explained(session):
-        speculative.load(values, todo)
+        todo = speculative.load_uninitialized(values)
     _record(session, speculative, values, todo)
     return tuple(variable_name(speculative.variables[i]) for i in todo)
 

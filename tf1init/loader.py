@@ -9,19 +9,21 @@ The ops are added in one ``import_graph_def`` (several times cheaper than buildi
 op) under ``tf1init_loader``; later calls reuse them, so repeated calls never grow the graph.
 On a finalized graph nothing can be added and callers fall back to the plain initializers.
 """
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 import numpy as np
 
 from tf1init._graph_state import state_of
 from tf1init._tf import tf, v1
 from tf1init.dependencies import node
+from tf1init.graph_import import import_ops
 from tf1init.selection import variable_name
 
 _REF_VARIABLE_OPS = frozenset({"VariableV2", "Variable"})
 _KNOWN_VARIABLE_OPS = _REF_VARIABLE_OPS | {"VarHandleOp"}
 _FLAG_OPS = {"VariableV2": "IsVariableInitialized", "Variable": "IsVariableInitialized", "VarHandleOp": "VarIsInitializedOp"}
-_BOOL = 10  # DataType enum of tf.bool
+_BOOL = 10  # DataType enums of tf.bool, tf.int32
+_INT32 = 3
 
 
 def value_spec(variable) -> Optional[Tuple[np.dtype, Tuple[int, ...]]]:
@@ -37,12 +39,26 @@ def spec_of(value: np.ndarray) -> Tuple[np.dtype, Tuple[int, ...]]:
     return value.dtype, value.shape
 
 
-def loader_slots(graph, variables: Sequence, specs: Sequence[tuple]):
-    """(placeholder, row, assign op, group op) for each variable, building what is missing;
-    None if the graph is finalized.
+class Slot(NamedTuple):
+    """Where one variable sits in a loader batch (one ``import``)."""
+
+    placeholder: object  # the fed array: this variable's value, or a stack of same-spec values
+    row: Optional[int]  # this variable's row in the stack (None: not stacked)
+    assign: object  # the op that assigns it
+    group: object  # the batch's NoOp that runs every assign of the batch
+    gate: object  # the batch's bool gate: the assigns run only where it is True
+    flags: Optional[object]  # the batch's stacked is-initialized flags, where built asking
+    flag_row: Optional[int]  # this variable's row in ``flags``
+
+
+def loader_slots(graph, variables: Sequence, specs: Sequence[tuple], *, ask: bool = False):
+    """A Slot for each variable, building what is missing; None if the graph is finalized.
 
     ``specs``: the (dtype, shape) of each variable's value, known before the values are (so
     that the run's set-up can start while they are computed; see ``background_run``).
+    ``ask``: a batch built now also stacks its variables' is-initialized flags, and its gate,
+    unless fed, is "none of the batch holds a value", so that one run can both ask and load
+    (``initialize_uninitialized`` on a fresh session).
     """
     state = state_of(graph)
     slots = state.loader_slots
@@ -51,64 +67,77 @@ def loader_slots(graph, variables: Sequence, specs: Sequence[tuple]):
     if missing:
         if graph.finalized:
             return None
-        _build_loader(graph, state, missing)
+        _build_loader(graph, state, missing, ask)
         found = [slots[(variable_name(v), spec)] for v, spec in zip(variables, specs)]
     return found
 
 
-def loader_targets(slots: Sequence[tuple]) -> List:
+def loader_targets(slots: Sequence[Slot]) -> List:
     """The ops that assign ``slots``: a batch's one NoOp where all of it is wanted."""
     chosen: Dict[object, list] = {}
-    for _, _, assign, group, *_ in slots:
-        chosen.setdefault(group, []).append(assign)
+    for slot in slots:
+        chosen.setdefault(slot.group, []).append(slot.assign)
     targets: List = []
     for group, assigns in chosen.items():
         targets.extend([group] if len(assigns) == len(group.control_inputs) else assigns)
     return targets
 
 
-def loader_placeholders(slots: Sequence[tuple]) -> List:
-    """The placeholders ``loader_feeds`` fills for ``slots``, in its order."""
-    return list({slot[0]: None for slot in slots})
+def loader_placeholders(slots: Sequence[Slot], *, ask: bool = False) -> List:
+    """The tensors ``loader_feeds`` fills for ``slots``, in its order: the value arrays, then
+    the gates (left unfed with ``ask``: each batch then loads only if none of it holds a value)."""
+    arrays = list({slot.placeholder: None for slot in slots})
+    return arrays if ask else arrays + list({slot.gate: None for slot in slots})
 
 
-def loader_feeds(slots: Sequence[tuple], values: Sequence[np.ndarray]) -> Dict:
-    """One array per placeholder (rows stacked) holding ``values``."""
+def loader_feeds(slots: Sequence[Slot], values: Sequence[np.ndarray], *, ask: bool = False) -> Dict:
+    """One array per placeholder (rows stacked) holding ``values``; gates open unless ``ask``."""
     stacks: Dict[object, np.ndarray] = {}
-    for (placeholder, row, *_), value in zip(slots, values):
-        if row is None:
-            stacks[placeholder] = value
+    for slot, value in zip(slots, values):
+        if slot.row is None:
+            stacks[slot.placeholder] = value
         else:
-            stack = stacks.get(placeholder)
+            stack = stacks.get(slot.placeholder)
             if stack is None:
-                shape = [placeholder.shape[0]] + list(value.shape)
-                stack = stacks[placeholder] = np.zeros(shape, value.dtype)
-            stack[row] = value
+                shape = [slot.placeholder.shape[0]] + list(value.shape)
+                stack = stacks[slot.placeholder] = np.zeros(shape, value.dtype)
+            stack[slot.row] = value
+    if not ask:
+        stacks.update((slot.gate, True) for slot in slots)
     return stacks
 
 
-def _build_loader(graph, state, pairs) -> None:
+def _build_loader(graph, state, pairs, ask: bool) -> None:
     groups: Dict[tuple, list] = {}
     for variable, spec in pairs:
         groups.setdefault(spec, []).append(variable)
     graph_def = v1.GraphDef()
     input_map = {}
+    flags = []
+    if ask:  # gate = not any(flags): load only if none holds a value
+        for index, (variable, _) in enumerate(pairs):
+            flags.append(_flag_node(graph_def, input_map, state, variable, f"initialized{index}", f"variable{index}"))
+        _add(graph_def, "flags", "Pack", [name for name, _ in flags], T=_BOOL, N=len(flags), axis=0)
+        _add(graph_def, "axis", "Const", [], dtype=_INT32, value=tf.make_tensor_proto(0, tf.int32))
+        _add(graph_def, "any", "Any", ["flags", "axis"], Tidx=_INT32, keep_dims=False)
+        _add(graph_def, "none", "LogicalNot", ["any"])
+    else:
+        _add(graph_def, "none", "Const", [], dtype=_BOOL, value=tf.make_tensor_proto(True))
+    _add(graph_def, "gate", "PlaceholderWithDefault", ["none"], dtype=_BOOL, shape=tf.TensorShape([]).as_proto())
+    index_of = {variable_name(v): i for i, (v, _) in enumerate(pairs)}
     wanted = []  # (variable, placeholder node, row or None, assign node, spec)
-    index = 0
     for number, (spec, members) in enumerate(groups.items()):
         dtype, shape = spec
         stacked = len(members) > 1
         dtype_enum = tf.as_dtype(dtype).as_datatype_enum
-        placeholder = graph_def.node.add(name=f"values{number}", op="Placeholder")
-        placeholder.attr["dtype"].type = dtype_enum
         dims = ([len(members)] if stacked else []) + list(shape)
-        placeholder.attr["shape"].shape.CopyFrom(tf.TensorShape(dims).as_proto())
+        placeholder = _add(graph_def, f"values{number}", "Placeholder", [], dtype=dtype_enum,
+                           shape=tf.TensorShape(dims).as_proto())
+        _add(graph_def, f"gated{number}", "Switch", [placeholder.name, "gate"], T=dtype_enum)
         if stacked:
-            rows = graph_def.node.add(name=f"rows{number}", op="Unpack", input=[placeholder.name])
-            rows.attr["T"].type = dtype_enum
-            rows.attr["num"].i = len(members)
-            rows.attr["axis"].i = 0
+            _add(graph_def, f"rows{number}", "Unpack", [f"gated{number}:1"], T=dtype_enum, num=len(members), axis=0)
         for row, variable in enumerate(members):
+            index = index_of[variable_name(variable)]
             original = node(graph, variable.initializer.name, state.nodes)
             holder, output = original.inputs[0]  # the ref or the resource handle
             target = f"variable{index}"
@@ -118,16 +147,41 @@ def _build_loader(graph, state, pairs) -> None:
             assign.name = f"assign{index}"
             assign.attr.pop("_class", None)  # names ops outside this import; edges colocate it
             del assign.input[:]
-            assign.input.extend([target, f"rows{number}:{row}" if stacked else placeholder.name])
+            assign.input.extend([target, f"rows{number}:{row}" if stacked else f"gated{number}:1"])
             wanted.append((variable, placeholder.name, row if stacked else None, assign.name, spec))
-            index += 1
-    group = graph_def.node.add(name="all", op="NoOp")
-    group.input.extend(f"^{w[3]}" for w in wanted)
-    names = sorted({w[1] for w in wanted}) + [w[3] for w in wanted] + ["all"]
+    group = _add(graph_def, "all", "NoOp", [f"^{w[3]}" for w in wanted])
+    names = (sorted({w[1] for w in wanted}) + [w[3] for w in wanted]
+             + ["all", "gate"] + (["flags"] + [n for n, existing in flags if existing is None] if ask else []))
     found = dict(zip(names, _import(graph, graph_def, input_map, names)))
+    gate = found["gate"].outputs[0]
+    stacked_flags = found["flags"].outputs[0] if ask else None
     for variable, placeholder, row, assign, spec in wanted:
-        slot = (found[placeholder].outputs[0], row, found[assign], found["all"])
+        index = index_of[variable_name(variable)]
+        slot = Slot(found[placeholder].outputs[0], row, found[assign], found[group.name], gate,
+                    stacked_flags, index if ask else None)
         state.loader_slots[(variable_name(variable), spec)] = slot
+    for (variable, _), (name, existing) in zip(pairs, flags):  # the question, for later asks too
+        own = existing if existing is not None else found[name].outputs[0]
+        state.is_initialized[variable_name(variable)] = own
+        state.check_slots[variable_name(variable)] = (stacked_flags, index_of[variable_name(variable)], own)
+
+
+def _add(graph_def, name, op, inputs, **attrs):
+    """A NodeDef in ``graph_def``; attrs given as python ints/bools (types, ints) or protos."""
+    node_def = graph_def.node.add(name=name, op=op, input=inputs)
+    for key, value in attrs.items():
+        attr = node_def.attr[key]
+        if key in ("T", "dtype", "Tidx"):
+            attr.type = value
+        elif isinstance(value, bool):
+            attr.b = value
+        elif isinstance(value, int):
+            attr.i = value
+        elif key == "shape":
+            attr.shape.CopyFrom(value)
+        else:
+            attr.tensor.CopyFrom(value)
+    return node_def
 
 
 def _flag_node(graph_def, input_map, state, variable, name, target):
@@ -185,9 +239,4 @@ def _build_checks(graph, state, variables) -> None:
 
 
 def _import(graph, graph_def, input_map, names):
-    # A clean context: no control dependencies, device or name scope of the caller's.
-    with graph.as_default(), graph.control_dependencies(None), graph.name_scope(None):
-        with graph.device(None):
-            return v1.import_graph_def(
-                graph_def, input_map=input_map, return_elements=names, name="tf1init_loader"
-            )
+    return import_ops(graph, graph_def, input_map, names, "tf1init_loader")

@@ -24,21 +24,28 @@ from tf1init.selection import variable_name
 
 
 class SpeculativeLoad:
-    """The set-up of 'assign every one of ``variables`` from replayed values in one run' (and,
-    with ``checks``, of the run that asks which of them hold a value), started now."""
+    """The set-up of 'assign every one of ``variables`` from replayed values in one run' (with
+    ``ask``: 'assign those that hold no value'), started now."""
 
-    def __init__(self, session, variables: Sequence, specs, slots, checks):
+    def __init__(self, session, variables: Sequence, specs, slots, *, ask: bool = False, checks=None):
         self.session = session
         self.variables = list(variables)
         self.specs = specs
         self.slots = slots
         self.replay = None
-        self.placeholders = loader_placeholders(slots)
         self.checks = checks
-        self.flag_tensors = list({c[0]: None for c in checks}) if checks else []
-        # The question first: its run must come before the loader's.
-        self.check_run = BackgroundRun(session, [], self.flag_tensors, []) if checks else None
-        self.load_run = BackgroundRun(session, self.placeholders, [], loader_targets(slots))
+        self.asks_in_run = ask and checks is None
+        self.check_run = None
+        if checks is not None:  # the question in a run of its own, first: it must run before the load
+            self.flag_tensors = list({c[0]: None for c in checks})
+            self.check_run = BackgroundRun(session, [], self.flag_tensors, [])
+        elif self.asks_in_run:  # each batch's gate asks: it loads only if none of it holds a value
+            self.flag_tensors = list({slot.flags: None for slot in slots})
+        else:
+            self.flag_tensors = []
+        self.placeholders = loader_placeholders(slots, ask=self.asks_in_run)
+        self.load_run = BackgroundRun(session, self.placeholders, self.flag_tensors if self.asks_in_run else [],
+                                      loader_targets(slots))
 
     def abandon(self) -> None:
         for run in (self.check_run, self.load_run):
@@ -65,35 +72,49 @@ class SpeculativeLoad:
             return None
         return values
 
-    def uninitialized(self) -> List[int]:
-        """Indexes of the variables that hold no value (runs the question)."""
-        fetched = dict(zip(self.flag_tensors, self.check_run.run([])))
-        return [i for i, (flags, row, _) in enumerate(self.checks) if not fetched[flags][row]]
+    def load(self, values) -> None:
+        """Assign every variable its value."""
+        stacks = loader_feeds(self.slots, values)
+        self.load_run.run([stacks[p] for p in self.placeholders])
 
-    def load(self, values, indexes: Optional[Sequence[int]] = None) -> None:
-        """Assign ``values`` (all, or those at ``indexes``: a run of its own set-up)."""
-        if indexes is None or len(indexes) == len(self.variables):
-            stacks = loader_feeds(self.slots, values)
-            self.load_run.run([stacks[p] for p in self.placeholders])
-            return
-        self.load_run.abandon()
-        if indexes:
-            slots = [self.slots[i] for i in indexes]
-            feeds = loader_feeds(slots, [values[i] for i in indexes])
+    def load_uninitialized(self, values) -> List[int]:
+        """Assign the variables that hold no value; return their indexes."""
+        if self.asks_in_run:
+            stacks = loader_feeds(self.slots, values, ask=True)
+            fetched = dict(zip(self.flag_tensors, self.load_run.run([stacks[p] for p in self.placeholders])))
+            todo = [i for i, slot in enumerate(self.slots) if not fetched[slot.flags][slot.flag_row]]
+            # A batch whose gate stayed shut (some of it holds a value) assigned nothing.
+            left = [i for i in todo if fetched[self.slots[i].flags].any()]
+        else:
+            fetched = dict(zip(self.flag_tensors, self.check_run.run([])))
+            todo = [i for i, (flags, row, _) in enumerate(self.checks) if not fetched[flags][row]]
+            if len(todo) == len(self.variables):
+                self.load(values)
+                return todo
+            self.load_run.abandon()
+            left = todo
+        if left:
+            slots = [self.slots[i] for i in left]
+            feeds = loader_feeds(slots, [values[i] for i in left])
             self.session.run(loader_targets(slots), feed_dict=feeds)
+        return todo
 
 
 def speculate(session, variables: Sequence, *, check: bool = False) -> Optional[SpeculativeLoad]:
     """A started SpeculativeLoad, or None where it cannot apply (no replay on this session,
-    a shape the graph does not know, a finalized graph)."""
+    a shape the graph does not know, a finalized graph). ``check``: for
+    ``load_uninitialized``."""
     if not variables or not replay_allowed(session):
         return None
     specs = [value_spec(v) for v in variables]
     if any(spec is None for spec in specs):
         return None
-    checks = check_slots(session.graph, variables) if check else None
-    slots = loader_slots(session.graph, variables, specs)
-    if slots is None or (check and checks is None):
+    slots = loader_slots(session.graph, variables, specs, ask=check)
+    if slots is None:
         return None
-    return SpeculativeLoad(session, variables, specs, slots, checks)
-
+    checks = None
+    if check and not all(slot.flags is not None for slot in slots):  # loader built by an earlier call
+        checks = check_slots(session.graph, variables)
+        if checks is None:
+            return None
+    return SpeculativeLoad(session, variables, specs, slots, ask=check, checks=checks)
