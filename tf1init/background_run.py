@@ -8,7 +8,7 @@ meanwhile; on two cores the two overlap. The executor TF builds is cached by the
 later ``session.run`` of the same feeds, fetches and targets reuses it.
 """
 import threading
-from typing import List, Optional, Sequence
+from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -21,12 +21,26 @@ class BackgroundRun:
     ``abandon``: the thread must not outlive the call that started it."""
 
     def __init__(self, session, feeds: Sequence, fetches: Sequence, targets: Sequence):
+        self._start(session, [(t.name, t.dtype.as_numpy_dtype) for t in feeds],
+                    [t.name for t in fetches], [op.name for op in targets])
+
+    @classmethod
+    def by_name(cls, session, feeds: Sequence[Tuple[str, object]], fetches: Sequence[str],
+                targets: Sequence[str]) -> "BackgroundRun":
+        """The same from names alone ((tensor name, numpy dtype) for feeds): the set-up can
+        start before the ops have their Python objects (``graph_import.import_c_ops``)."""
+        run = cls.__new__(cls)
+        run._start(session, feeds, fetches, targets)
+        return run
+
+    def _start(self, session, feeds, fetches, targets) -> None:
         self._session = session
-        self._dtypes = [t.dtype.as_numpy_dtype for t in feeds]
+        self._dtypes = [dtype for _, dtype in feeds]
+        self.feed_names = [name for name, _ in feeds]
         options = config_pb2.CallableOptions()
-        options.feed.extend(t.name for t in feeds)
-        options.fetch.extend(t.name for t in fetches)
-        options.target.extend(op.name for op in targets)
+        options.feed.extend(name for name, _ in feeds)
+        options.fetch.extend(fetches)
+        options.target.extend(targets)
         self._callable = None
         self._error: Optional[BaseException] = None
         self._thread = threading.Thread(target=self._prepare, args=(options,), name="tf1init-set-up", daemon=True)

@@ -16,28 +16,39 @@ def import_ops(graph, graph_def, input_map: Dict, names: Sequence[str], prefix: 
     """Import ``graph_def`` under a new unique name scope ``prefix``; return the ops ``names``
     (names inside graph_def). ``input_map``: ``"name:index"`` in graph_def -> existing tensor.
     The graph must not be finalized."""
+    scope = import_c_ops(graph, graph_def, input_map, prefix)
+    add_python_twins(graph)
+    return [graph._get_operation_by_name(f"{scope}/{name}") for name in names]  # noqa: SLF001
+
+
+def import_c_ops(graph, graph_def, input_map: Dict, prefix: str) -> str:
+    """The C half of ``import_ops``: the ops exist in the C graph (a session can run them, by
+    name) but have no Python twins until ``add_python_twins(graph)``, which must follow before
+    anything else uses the graph. Returns the name scope they were imported under."""
     graph._check_not_finalized()  # noqa: SLF001
     # A clean context: no control dependencies, control-flow context, device or name scope.
     with graph.as_default(), graph.control_dependencies(None), graph.name_scope(None), graph.device(None):
         scope = graph.unique_name(prefix)
-        options = c_api_util.ScopedTFImportGraphDefOptions()
-        importer._PopulateTFImportGraphDefOptions(  # noqa: SLF001
-            options.options, scope, input_map, list(names), True, False
-        )
-        buffer = c_api.TF_NewBufferFromString(graph_def.SerializeToString())
-        with graph._mutation_lock():  # noqa: SLF001 - no session run between the C ops and their twins
-            try:
-                with graph._c_graph.get() as c_graph:  # noqa: SLF001
-                    results = c_api.TF_GraphImportGraphDefWithResults(c_graph, buffer, options.options)
-                results = c_api_util.ScopedTFImportGraphDefResults(results)
-            except tf.errors.InvalidArgumentError as error:
-                raise ValueError(str(error)) from error
-            finally:
-                c_api.TF_DeleteBuffer(buffer)
-            in_use = graph._names_in_use  # noqa: SLF001
-            for c_op in graph.new_operations():
-                op = framework_ops.Operation._from_c_op(c_op, graph)  # noqa: SLF001 - registers it
-                in_use.setdefault(op.name.lower(), 1)
-        returned = c_api.TF_ImportGraphDefResultsReturnOperations(results.results)
-        return [graph._get_operation_by_name(c_api.TF_OperationName(c_op)) for c_op in returned]  # noqa: SLF001
+    options = c_api_util.ScopedTFImportGraphDefOptions()
+    importer._PopulateTFImportGraphDefOptions(options.options, scope, input_map, [], True, False)  # noqa: SLF001
+    buffer = c_api.TF_NewBufferFromString(graph_def.SerializeToString())
+    try:
+        with graph._c_graph.get() as c_graph:  # noqa: SLF001
+            results = c_api.TF_GraphImportGraphDefWithResults(c_graph, buffer, options.options)
+        c_api_util.ScopedTFImportGraphDefResults(results)  # frees them
+    except tf.errors.InvalidArgumentError as error:
+        raise ValueError(str(error)) from error
+    finally:
+        c_api.TF_DeleteBuffer(buffer)
+    return scope
 
+
+def add_python_twins(graph) -> None:
+    """A registered ``tf.Operation`` for every op of the C graph that has none. Nothing of
+    ``_create_op_helper`` is needed for ops without colocation, made in a clean context: the
+    device is the NodeDef's, and there is no control-flow context or dependency to add."""
+    with graph.as_default(), graph.control_dependencies(None):  # the twins' control-flow context
+        in_use = graph._names_in_use  # noqa: SLF001
+        for c_op in graph.new_operations():
+            op = framework_ops.Operation._from_c_op(c_op, graph)  # noqa: SLF001 - registers it
+            in_use.setdefault(op.name.lower(), 1)

@@ -16,7 +16,7 @@ import numpy as np
 from tf1init._graph_state import state_of
 from tf1init._tf import tf, v1
 from tf1init.dependencies import node
-from tf1init.graph_import import import_ops
+from tf1init.graph_import import add_python_twins, import_c_ops, import_ops
 from tf1init.selection import variable_name
 
 _REF_VARIABLE_OPS = frozenset({"VariableV2", "Variable"})
@@ -51,14 +51,25 @@ class Slot(NamedTuple):
     flag_row: Optional[int]  # this variable's row in ``flags``
 
 
-def loader_slots(graph, variables: Sequence, specs: Sequence[tuple], *, ask: bool = False):
+class LoaderNames(NamedTuple):
+    """A new batch's run, by name, before its ops have Python objects (``graph_import``)."""
+
+    feeds: List[Tuple[str, np.dtype]]  # the value arrays (tensor name, dtype); then the gate
+    gate: str
+    flags: Optional[str]
+    group: str
+
+
+def loader_slots(graph, variables: Sequence, specs: Sequence[tuple], *, ask: bool = False, when_imported=None):
     """A Slot for each variable, building what is missing; None if the graph is finalized.
 
     ``specs``: the (dtype, shape) of each variable's value, known before the values are (so
     that the run's set-up can start while they are computed; see ``background_run``).
     ``ask``: a batch built now also stacks its variables' is-initialized flags, and its gate,
     unless fed, is "none of the batch holds a value", so that one run can both ask and load
-    (``initialize_uninitialized`` on a fresh session).
+    (``initialize_uninitialized`` on a fresh session). ``when_imported(LoaderNames)``: called
+    when one new batch holds all ``variables``, as soon as TF can run it, before the Python
+    objects of its ops are made (a run's set-up can start then).
     """
     state = state_of(graph)
     slots = state.loader_slots
@@ -67,7 +78,7 @@ def loader_slots(graph, variables: Sequence, specs: Sequence[tuple], *, ask: boo
     if missing:
         if graph.finalized:
             return None
-        _build_loader(graph, state, missing, ask)
+        _build_loader(graph, state, missing, ask, when_imported if len(missing) == len(variables) else None)
         found = [slots[(variable_name(v), spec)] for v, spec in zip(variables, specs)]
     return found
 
@@ -107,7 +118,7 @@ def loader_feeds(slots: Sequence[Slot], values: Sequence[np.ndarray], *, ask: bo
     return stacks
 
 
-def _build_loader(graph, state, pairs, ask: bool) -> None:
+def _build_loader(graph, state, pairs, ask: bool, when_imported) -> None:
     groups: Dict[tuple, list] = {}
     for variable, spec in pairs:
         groups.setdefault(spec, []).append(variable)
@@ -150,9 +161,16 @@ def _build_loader(graph, state, pairs, ask: bool) -> None:
             assign.input.extend([target, f"rows{number}:{row}" if stacked else f"gated{number}:1"])
             wanted.append((variable, placeholder.name, row if stacked else None, assign.name, spec))
     group = _add(graph_def, "all", "NoOp", [f"^{w[3]}" for w in wanted])
-    names = (sorted({w[1] for w in wanted}) + [w[3] for w in wanted]
-             + ["all", "gate"] + (["flags"] + [n for n, existing in flags if existing is None] if ask else []))
-    found = dict(zip(names, _import(graph, graph_def, input_map, names)))
+    names = sorted({w[1] for w in wanted}) + [w[3] for w in wanted] + ["all", "gate"]
+    names += (["flags"] + [n for n, existing in flags if existing is None]) if ask else []
+    scope = import_c_ops(graph, graph_def, input_map, "tf1init_loader")
+    try:
+        if when_imported is not None:
+            feeds = [(f"{scope}/values{number}:0", spec[0]) for number, spec in enumerate(groups)]
+            when_imported(LoaderNames(feeds, f"{scope}/gate:0", f"{scope}/flags:0" if ask else None, f"{scope}/all"))
+    finally:
+        add_python_twins(graph)
+    found = {name: graph._get_operation_by_name(f"{scope}/{name}") for name in names}  # noqa: SLF001
     gate = found["gate"].outputs[0]
     stacked_flags = found["flags"].outputs[0] if ask else None
     for variable, placeholder, row, assign, spec in wanted:

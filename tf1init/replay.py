@@ -49,6 +49,9 @@ EAGER_OPS = frozenset({
     "StatelessRandomUniformInt",
 })
 REPLAYABLE_OPS = frozenset(STATELESS_TWIN) | _NUMPY_OPS | EAGER_OPS
+# Ops that Replay.values computes for many same-form plans at once.
+_BATCHED = frozenset(STATELESS_TWIN) | frozenset(_NUMPY_BINARY) | {"Identity", "Neg"}
+_FLOAT_ENUMS = frozenset({1, 2, 19})  # DataType enums of float32, float64, float16
 # session -> whether replayed values equal what the session would compute
 _ALLOWED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
@@ -110,6 +113,90 @@ class Replay:
         """The initial value ``plan`` describes; raises NotReplayable."""
         with np.errstate(all="ignore"):  # overflow to inf is what TF computes too
             return self._output(plan.root)
+
+    def values(self, plans: Sequence[Plan]) -> List[np.ndarray]:
+        """``value`` of each plan; plans of the same form (a model's layers: the same ops and
+        constants, other seeds) are computed together, one numpy op per op of the form over
+        all of their draws stacked, bit for bit what ``value`` computes for each alone (the
+        same elementwise IEEE operations). Raises NotReplayable."""
+        forms: Dict[tuple, List[int]] = {}
+        for index, plan in enumerate(plans):
+            forms.setdefault(self._form(plan.root), []).append(index)
+        results: List[Optional[np.ndarray]] = [None] * len(plans)
+        with np.errstate(all="ignore"):  # overflow to inf is what TF computes too
+            for form, indexes in forms.items():
+                if form is None or len(indexes) == 1:
+                    for i in indexes:
+                        results[i] = self._output(plans[i].root)
+                    continue
+                stacked, value = self._together([plans[i].root for i in indexes], {})
+                for row, i in enumerate(indexes):
+                    results[i] = value[row] if stacked else value
+        return results
+
+    def _form(self, ref: Tuple[str, int]):
+        """A hashable description of the computation of ``ref`` without its op names and
+        seeds, or None if it has an op that ``_together`` does not batch."""
+        found = self.nodes.get(ref[0]) or node(self.graph, ref[0], self.nodes)
+        op_type = found.type
+        if op_type == "Const":
+            if found.attrs is None:
+                return None
+            return ("Const", found.attrs["value"].SerializeToString(deterministic=True))
+        if op_type not in _BATCHED:
+            return None
+        inputs = tuple(self._form(r) for r in found.inputs)
+        if None in inputs or found.controls:
+            return None
+        attrs = found.attrs
+        if op_type in STATELESS_TWIN:
+            kind = (attrs["dtype"].type, attrs["T"].type, attrs["Tout"].type if op_type == "RandomUniformInt" else 0,
+                    (attrs["seed"].i, attrs["seed2"].i) == (0, 0))
+        elif "T" in attrs and attrs["T"].type in _FLOAT_ENUMS:  # numpy's IEEE arithmetic is TF's
+            kind = attrs["T"].type
+        else:
+            return None
+        return (op_type, ref[1], kind, inputs)
+
+    def _together(self, refs: List[Tuple[str, int]], done: Dict) -> Tuple[bool, np.ndarray]:
+        """(stacked, value) of the same-form outputs ``refs``: one value shared by all (no
+        draw below it), or their values stacked on a new first axis."""
+        key = refs[0]
+        if key in done:
+            return done[key]
+        first = self.nodes[key[0]]
+        if first.type == "Const" or not self._draws_below(key):
+            result = (False, self._output(key))
+        elif first.type in STATELESS_TWIN:
+            others = [self._output(r) for r in first.inputs]  # constants: the same for all
+            rows = []
+            for ref in refs:
+                drawn = self.memo.get(ref)
+                if drawn is None:
+                    drawn = self.memo[ref] = self._draw(self.nodes[ref[0]], others)[0]
+                rows.append(drawn)
+            result = (True, np.stack(rows))
+        else:
+            inputs = [self._together([self.nodes[r[0]].inputs[position] for r in refs], done)
+                      for position in range(len(first.inputs))]
+            rank = max(value.ndim - stacked for stacked, value in inputs)
+            # Stacked operands get the batch axis in front of their own shape broadcast to
+            # the op's rank; shared ones broadcast as they would alone.
+            arrays = [value.reshape(value.shape[:1] + (1,) * (rank - value.ndim + 1) + value.shape[1:])
+                      if stacked else value for stacked, value in inputs]
+            if first.type == "Identity":
+                out = arrays[0]
+            elif first.type == "Neg":
+                out = np.negative(arrays[0])
+            else:
+                out = _NUMPY_BINARY[first.type](arrays[0], arrays[1])
+            result = (True, out)
+        done[key] = result
+        return result
+
+    def _draws_below(self, ref) -> bool:
+        found = self.nodes[ref[0]]
+        return found.type in STATELESS_TWIN or any(self._draws_below(r) for r in found.inputs)
 
     def commit(self) -> None:
         """Count the draws once the session has assigned them."""

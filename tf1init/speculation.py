@@ -14,6 +14,8 @@ session) and is dropped when some do.
 """
 from typing import List, Optional, Sequence
 
+import numpy as np
+
 from tf1init._graph_state import state_of
 from tf1init.background_run import BackgroundRun
 from tf1init.loader import (
@@ -27,7 +29,8 @@ class SpeculativeLoad:
     """The set-up of 'assign every one of ``variables`` from replayed values in one run' (with
     ``ask``: 'assign those that hold no value'), started now."""
 
-    def __init__(self, session, variables: Sequence, specs, slots, *, ask: bool = False, checks=None):
+    def __init__(self, session, variables: Sequence, specs, slots, *, ask: bool = False, checks=None,
+                 load_run: Optional[BackgroundRun] = None):
         self.session = session
         self.variables = list(variables)
         self.specs = specs
@@ -44,8 +47,13 @@ class SpeculativeLoad:
         else:
             self.flag_tensors = []
         self.placeholders = loader_placeholders(slots, ask=self.asks_in_run)
-        self.load_run = BackgroundRun(session, self.placeholders, self.flag_tensors if self.asks_in_run else [],
-                                      loader_targets(slots))
+        if load_run is not None and load_run.feed_names != [p.name for p in self.placeholders]:
+            load_run.abandon()  # not the order loader_feeds fills (never expected)
+            load_run = None
+        if load_run is None:
+            load_run = BackgroundRun(session, self.placeholders, self.flag_tensors if self.asks_in_run else [],
+                                     loader_targets(slots))
+        self.load_run = load_run
 
     def abandon(self) -> None:
         for run in (self.check_run, self.load_run):
@@ -65,7 +73,7 @@ class SpeculativeLoad:
         state = state_of(self.session.graph)
         self.replay = Replay(self.session)
         try:
-            values = [self.replay.value(state.plans[variable_name(v)]) for v in self.variables]
+            values = self.replay.values([state.plans[variable_name(v)] for v in self.variables])
         except NotReplayable:
             return None
         if any(spec_of(v) != spec for v, spec in zip(values, self.specs)):
@@ -109,7 +117,18 @@ def speculate(session, variables: Sequence, *, check: bool = False) -> Optional[
     specs = [value_spec(v) for v in variables]
     if any(spec is None for spec in specs):
         return None
-    slots = loader_slots(session.graph, variables, specs, ask=check)
+    started: List[BackgroundRun] = []
+
+    def start(names) -> None:  # a new batch of exactly these variables: its set-up starts now
+        feeds = names.feeds if check else names.feeds + [(names.gate, np.bool_)]
+        started.append(BackgroundRun.by_name(session, feeds, [names.flags] if check else [], [names.group]))
+
+    try:
+        slots = loader_slots(session.graph, variables, specs, ask=check, when_imported=start)
+    except BaseException:
+        for run in started:
+            run.abandon()
+        raise
     if slots is None:
         return None
     checks = None
@@ -117,4 +136,5 @@ def speculate(session, variables: Sequence, *, check: bool = False) -> Optional[
         checks = check_slots(session.graph, variables)
         if checks is None:
             return None
-    return SpeculativeLoad(session, variables, specs, slots, ask=check, checks=checks)
+    return SpeculativeLoad(session, variables, specs, slots, ask=check, checks=checks,
+                           load_run=started[0] if started else None)
