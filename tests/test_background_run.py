@@ -102,3 +102,32 @@ def test_every_op_tf1init_adds_has_its_python_twin(tf, v1, make):
     tf1init.initialize_all(session)
     assert {op.name for op in graph.get_operations()} == {n.name for n in graph.as_graph_def().node}
     assert a.op.outputs[0].consumers() and b.op.outputs[0].consumers()
+
+
+def test_the_asking_loader_assigns_only_what_holds_no_value_and_serves_later_calls(tf, v1, make):
+    """A first initialize_uninitialized builds a loader whose run also asks (its gate opens
+    only if none of the batch holds a value). With one variable holding a value the gate stays
+    shut and only the others are assigned; on a fresh session the same run loads everything;
+    initialize_all opens the gate itself."""
+    graph = tf.Graph()
+    with graph.as_default():
+        v1.set_random_seed(11)
+        a = make(v1.random_normal([3]), "a")
+        b = make(v1.random_uniform([2, 2]), "b")
+        c = make(v1.truncated_normal([4]), "c")
+        kept = v1.assign(b, [[1.0, 2.0], [3.0, 4.0]])
+    raw = v1.Session(graph=graph)
+    raw.run([a.initializer, b.initializer, c.initializer])
+    expected = raw.run([a, b, c])
+    session = tf1init.fast_session(graph)
+    session.run(kept)
+    assert tf1init.initialize_uninitialized(session) == ("a", "c")
+    assert session.run(b).tolist() == [[1.0, 2.0], [3.0, 4.0]]
+    for got, want in zip(session.run([a, c]), [expected[0], expected[2]]):
+        np.testing.assert_array_equal(got, want)
+    for call in (tf1init.initialize_uninitialized, tf1init.initialize_all):
+        fresh = tf1init.fast_session(graph)
+        assert call(fresh) == ("a", "b", "c")
+        for got, want in zip(fresh.run([a, b, c]), expected):
+            np.testing.assert_array_equal(got, want)
+    assert _threads() == []
