@@ -73,13 +73,14 @@ def loader_slots(graph, variables: Sequence, specs: Sequence[tuple], *, ask: boo
     """
     state = state_of(graph)
     slots = state.loader_slots
-    found = [slots.get((variable_name(v), spec)) for v, spec in zip(variables, specs)]
+    keys = [(variable_name(v), spec) for v, spec in zip(variables, specs)]
+    found = [slots.get(key) for key in keys]
     missing = [(v, spec) for v, spec, slot in zip(variables, specs, found) if slot is None]
     if missing:
         if graph.finalized:
             return None
         _build_loader(graph, state, missing, ask, when_imported if len(missing) == len(variables) else None)
-        found = [slots[(variable_name(v), spec)] for v, spec in zip(variables, specs)]
+        found = [slots[key] for key in keys]
     return found
 
 
@@ -119,15 +120,18 @@ def loader_feeds(slots: Sequence[Slot], values: Sequence[np.ndarray], *, ask: bo
 
 
 def _build_loader(graph, state, pairs, ask: bool, when_imported) -> None:
+    ops = [variable.op for variable, _ in pairs]  # read once: a ref variable's .op is a property
+    names = [op.name for op in ops]
     groups: Dict[tuple, list] = {}
-    for variable, spec in pairs:
-        groups.setdefault(spec, []).append(variable)
+    for index, (_, spec) in enumerate(pairs):
+        groups.setdefault(spec, []).append(index)
     graph_def = v1.GraphDef()
     input_map = {}
     flags = []
     if ask:  # gate = not any(flags): load only if none holds a value
         for index, (variable, _) in enumerate(pairs):
-            flags.append(_flag_node(graph_def, input_map, state, variable, f"initialized{index}", f"variable{index}"))
+            flags.append(_flag_node(graph_def, input_map, state, variable, f"initialized{index}",
+                                    f"variable{index}", ops[index]))
         _add(graph_def, "flags", "Pack", [name for name, _ in flags], T=_BOOL, N=len(flags), axis=0)
         _add(graph_def, "axis", "Const", [], dtype=_INT32, value=tf.make_tensor_proto(0, tf.int32))
         _add(graph_def, "any", "Any", ["flags", "axis"], Tidx=_INT32, keep_dims=False)
@@ -135,8 +139,8 @@ def _build_loader(graph, state, pairs, ask: bool, when_imported) -> None:
     else:
         _add(graph_def, "none", "Const", [], dtype=_BOOL, value=tf.make_tensor_proto(True))
     _add(graph_def, "gate", "PlaceholderWithDefault", ["none"], dtype=_BOOL, shape=tf.TensorShape([]).as_proto())
-    index_of = {variable_name(v): i for i, (v, _) in enumerate(pairs)}
-    wanted = []  # (variable, placeholder node, row or None, assign node, spec)
+    wanted = []  # (variable index, placeholder node, row or None, assign node)
+    by_name = graph._get_operation_by_name  # noqa: SLF001
     for number, (spec, members) in enumerate(groups.items()):
         dtype, shape = spec
         stacked = len(members) > 1
@@ -147,22 +151,19 @@ def _build_loader(graph, state, pairs, ask: bool, when_imported) -> None:
         _add(graph_def, f"gated{number}", "Switch", [placeholder.name, "gate"], T=dtype_enum)
         if stacked:
             _add(graph_def, f"rows{number}", "Unpack", [f"gated{number}:1"], T=dtype_enum, num=len(members), axis=0)
-        for row, variable in enumerate(members):
-            index = index_of[variable_name(variable)]
-            original = node(graph, variable.initializer.name, state.nodes)
+        for row, index in enumerate(members):
+            original = node(graph, pairs[index][0].initializer.name, state.nodes)
             holder, output = original.inputs[0]  # the ref or the resource handle
             target = f"variable{index}"
-            input_map[f"{target}:0"] = graph._get_operation_by_name(holder).outputs[output]  # noqa: SLF001
+            input_map[f"{target}:0"] = by_name(holder).outputs[output]
             assign = graph_def.node.add()
             assign.CopyFrom(original.node_def)
             assign.name = f"assign{index}"
             assign.attr.pop("_class", None)  # names ops outside this import; edges colocate it
             del assign.input[:]
             assign.input.extend([target, f"rows{number}:{row}" if stacked else f"gated{number}:1"])
-            wanted.append((variable, placeholder.name, row if stacked else None, assign.name, spec))
-    group = _add(graph_def, "all", "NoOp", [f"^{w[3]}" for w in wanted])
-    names = sorted({w[1] for w in wanted}) + [w[3] for w in wanted] + ["all", "gate"]
-    names += (["flags"] + [n for n, existing in flags if existing is None]) if ask else []
+            wanted.append((index, placeholder.name, row if stacked else None, assign.name))
+    _add(graph_def, "all", "NoOp", [f"^{w[3]}" for w in wanted])
     scope = import_c_ops(graph, graph_def, input_map, "tf1init_loader")
     try:
         if when_imported is not None:
@@ -170,18 +171,22 @@ def _build_loader(graph, state, pairs, ask: bool, when_imported) -> None:
             when_imported(LoaderNames(feeds, f"{scope}/gate:0", f"{scope}/flags:0" if ask else None, f"{scope}/all"))
     finally:
         add_python_twins(graph)
-    found = {name: graph._get_operation_by_name(f"{scope}/{name}") for name in names}  # noqa: SLF001
-    gate = found["gate"].outputs[0]
-    stacked_flags = found["flags"].outputs[0] if ask else None
-    for variable, placeholder, row, assign, spec in wanted:
-        index = index_of[variable_name(variable)]
-        slot = Slot(found[placeholder].outputs[0], row, found[assign], found[group.name], gate,
+
+    def found(name):
+        return by_name(f"{scope}/{name}")
+
+    gate = found("gate").outputs[0]
+    group = found("all")
+    stacked_flags = found("flags").outputs[0] if ask else None
+    placeholders = {name: found(name).outputs[0] for name in {w[1] for w in wanted}}
+    for index, placeholder, row, assign in wanted:
+        slot = Slot(placeholders[placeholder], row, found(assign), group, gate,
                     stacked_flags, index if ask else None)
-        state.loader_slots[(variable_name(variable), spec)] = slot
-    for (variable, _), (name, existing) in zip(pairs, flags):  # the question, for later asks too
-        own = existing if existing is not None else found[name].outputs[0]
-        state.is_initialized[variable_name(variable)] = own
-        state.check_slots[variable_name(variable)] = (stacked_flags, index_of[variable_name(variable)], own)
+        state.loader_slots[(names[index], pairs[index][1])] = slot
+    for index, (name, existing) in enumerate(flags):  # the question, for later asks too
+        own = existing if existing is not None else found(name).outputs[0]
+        state.is_initialized[names[index]] = own
+        state.check_slots[names[index]] = (stacked_flags, index, own)
 
 
 def _add(graph_def, name, op, inputs, **attrs):
@@ -202,23 +207,26 @@ def _add(graph_def, name, op, inputs, **attrs):
     return node_def
 
 
-def _flag_node(graph_def, input_map, state, variable, name, target):
+def _flag_node(graph_def, input_map, state, variable, name, target, variable_op=None):
     """(node name, existing tensor or None): the variable's is-initialized flag, reusing the
     variable's own op where it has one; ``target`` names the variable's ref or handle."""
-    existing = state.is_initialized.get(variable_name(variable))
-    if existing is None and variable.op.type == "VarHandleOp":
+    op = variable_op if variable_op is not None else variable.op
+    existing = state.is_initialized.get(op.name)
+    op_type = op.type
+    if existing is None and op_type == "VarHandleOp":
         existing = getattr(variable, "_is_initialized_op", None)
+    holder = op.outputs[0]
     if existing is None:  # one built before (e.g. in a graph imported from a MetaGraphDef)
-        wanted = _FLAG_OPS.get(variable.op.type)
-        existing = next((op.outputs[0] for op in variable.op.outputs[0].consumers() if op.type == wanted), None)
+        wanted = _FLAG_OPS.get(op_type)
+        existing = next((c.outputs[0] for c in holder.consumers() if c.type == wanted), None)
     if existing is not None:
         input_map[f"{name}:0"] = existing
         return name, existing
     check = graph_def.node.add(name=name, input=[target])
-    input_map.setdefault(f"{target}:0", variable.op.outputs[0])
-    if variable.op.type in _REF_VARIABLE_OPS:
+    input_map.setdefault(f"{target}:0", holder)
+    if op_type in _REF_VARIABLE_OPS:
         check.op = "IsVariableInitialized"
-        check.attr["dtype"].type = variable.dtype.base_dtype.as_datatype_enum
+        check.attr["dtype"].type = holder.dtype.base_dtype.as_datatype_enum
     else:
         check.op = "VarIsInitializedOp"
     return name, None
