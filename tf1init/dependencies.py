@@ -97,27 +97,32 @@ def _analyse(variable, state, initial_ops):
         root = None
         stack = [(name, False) for name, _ in initializer.inputs[1:]]
         stack += [(name, False) for name in initializer.controls]
-    reads, randoms, shares, seen, ops = set(), [], set(), set(), set()
+    reads, randoms, shares, ops = set(), [], set(), set()
+    seen = {False: set(), True: set()}  # op names walked outside / inside a shared source
+    source_ops = state.source_ops
     while stack:
         name, shared = stack.pop()
-        if (name, shared) in seen:
+        walked = seen[shared]
+        if name in walked:
             continue
-        seen.add((name, shared))
+        walked.add(name)
         ops.add(name)
-        found = node(graph, name, nodes)
+        found = nodes.get(name) or node(graph, name, nodes)
         op_type = found.type
         if op_type in VARIABLE_OPS:
             if name != own:
                 reads.add(name)
             continue
-        source = state.source_ops.get(name) or initial_ops.get(name)
+        source = source_ops.get(name) or initial_ops.get(name)
         if source is not None and source != own:
             shares.add(source)
             shared = True
         if not shared and (op_type in RANDOM_OPS or op_type in STATELESS_SEED_OPS):
             randoms.append(name)
-        stack.extend((input_name, shared) for input_name, _ in found.inputs)
-        stack.extend((control, shared) for control in found.controls)
+        for input_name, _ in found.inputs:
+            stack.append((input_name, shared))
+        for control in found.controls:
+            stack.append((control, shared))
     ops = frozenset(ops)
     plan = plan_for(graph, root, ops) if root is not None and not reads else None
     # creation order: stable when unrelated ops are added elsewhere in the graph
