@@ -1,10 +1,12 @@
-"""First-run initialization speed: raw TF vs tf1init, side by side in one process.
+"""First-run initialization speed: raw TF vs tf1init, side by side in one run.
 
 For each N (default 1000 and 5000) and each variable kind (ref: the TF1 / disable_v2_behavior
 kind the issue's numbers were taken with; resource: disable_eager_execution's kind), a graph of N
 16x16 variables `tf.compat.v1.Variable(tf.compat.v1.random_normal([16, 16]))` is built once with
-a fixed graph seed and exported; every row below runs on its own fresh copy of it (imported
-from the MetaGraphDef, untimed), in a new session, and times the first call exactly as written:
+a fixed graph seed and exported. Every row below runs in a fresh Python process of its own (a
+first run is what a program does once, at its start; no row inherits another's memory, caches
+or garbage) on a copy imported from the MetaGraphDef (untimed), in a new session, and times
+the first call exactly as written:
 
   raw global      DEFAULT session: sess.run(tf.compat.v1.global_variables_initializer())
   ours(default)   DEFAULT session: tf1init.initialize_all(sess)
@@ -18,12 +20,20 @@ from the MetaGraphDef, untimed), in a new session, and times the first call exac
 Also shown: ours on a second fast session of the same graph (tf1init's analysis and loader ops
 are built once per graph; this is the cost of every later session).
 
-Every row's resulting values are compared bit for bit with the raw global init's. Each row is
-one first run on a shared, loaded machine: timings are noisy, read the ratios (and run it a few
-times). Usage: python bench/init.py [--kinds ref,resource] [N ...]
+The rows run in turn, --repeat times (default 3), and each time is the median of its repeats:
+the machine is shared and one first run can be 20% off. Every row's resulting values are
+compared bit for bit with the raw global init's of the same round. Read the ratios.
+Usage: python bench/init.py [--kinds ref,resource] [--repeat K] [N ...]
 """
 import argparse
+import gc
+import json
 import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
 import time
 
 import numpy as np
@@ -80,39 +90,70 @@ ROWS = [
 ]
 
 
-def measure(n, kind):
+def run_row(name, meta_path, out_path):
+    """One row, in this (fresh) process: time the first call, save the resulting values."""
+    meta = v1.MetaGraphDef.FromString(open(meta_path, "rb").read())
+    make_session, call = {row[0]: row[1:] for row in ROWS}[name]
+    graph, variables = fresh(meta)
+    session = make_session(graph=graph)
+    gc.collect()
     start = time.perf_counter()
-    meta = build_meta_graph(n, kind)
-    build_s = time.perf_counter() - start
-    times, same, snippet_ops = {}, {}, 0.0
-    reference = None
-    for name, make_session, call in ROWS:
-        graph, variables = fresh(meta)
-        session = make_session(graph=graph)
+    extra = call(session, variables)
+    result = {"seconds": time.perf_counter() - start, "ops": extra or 0.0}
+    if name == "ours":  # a second session on the same graph: analysis and loader reused
+        again = tf1init.fast_session(graph=graph)
         start = time.perf_counter()
-        extra = call(session, variables)
-        times[name] = time.perf_counter() - start
-        if name == "snippet":
-            snippet_ops = extra
-        if name == "ours":  # a second session on the same graph: analysis and loader reused
-            again = tf1init.fast_session(graph=graph)
-            start = time.perf_counter()
-            tf1init.initialize_all(again)
-            times["ours 2nd session"] = time.perf_counter() - start
-            again.close()
-        values = session.run(variables)
-        if reference is None:
-            reference = values
-        same[name] = all(np.array_equal(a, b) for a, b in zip(reference, values))
-        session.close()
-    return times, same, snippet_ops, build_s
+        tf1init.initialize_all(again)
+        result["second session"] = time.perf_counter() - start
+        again.close()
+    np.savez(out_path, *session.run(variables))
+    print(json.dumps(result))
+
+
+def measure(n, kind, repeat, folder):
+    start = time.perf_counter()
+    meta_path = os.path.join(folder, f"{kind}{n}.pb")
+    with open(meta_path, "wb") as file:
+        file.write(build_meta_graph(n, kind).SerializeToString())
+    build_s = time.perf_counter() - start
+    times = {name: [] for name, *_ in ROWS}
+    times["ours 2nd session"], snippet_ops = [], []
+    same = {name: True for name, *_ in ROWS}
+    for _ in range(repeat):
+        reference = None
+        for name, *_ in ROWS:
+            out_path = os.path.join(folder, "values.npz")
+            child = subprocess.run(
+                [sys.executable, os.path.abspath(__file__), "--row", name, "--meta", meta_path, "--out", out_path],
+                check=True, capture_output=True, text=True,
+            )
+            result = json.loads(child.stdout.strip().splitlines()[-1])
+            times[name].append(result["seconds"])
+            if name == "snippet":
+                snippet_ops.append(result["ops"])
+            if name == "ours":
+                times["ours 2nd session"].append(result["second session"])
+            with np.load(out_path) as saved:
+                values = [saved[f"arr_{i}"] for i in range(len(saved.files))]
+            if reference is None:
+                reference = values
+            same[name] &= len(values) == len(reference) and all(
+                np.array_equal(a, b) for a, b in zip(reference, values))
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    return medians, same, statistics.median(snippet_ops), build_s
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="*", type=int, default=[1000, 5000])
     parser.add_argument("--kinds", default="ref,resource")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds; each time is the median")
+    parser.add_argument("--row", help=argparse.SUPPRESS)  # internal: run one row in this process
+    parser.add_argument("--meta", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.row:
+        return run_row(args.row, args.meta, args.out)
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     fast = tf1init.session_config().graph_options
     print("sessions: raw global, ours(default), snippet: tf.compat.v1.Session() (default config); "
@@ -122,18 +163,26 @@ def main(argv=None):
     print(f"{'N':>6} {'kind':>8} {'raw global':>10} {'ours(default)':>13} {'ours':>6} "
           f"{'snippet (ops)':>15} {'ours uninit':>11} | {'raw/ours':>8} {'snippet/ours uninit':>19}  values"
           "   (extra: ours on a 2nd session of the same graph)")
-    for n in args.sizes:
-        for kind in args.kinds.split(","):
-            t, same, ops, build_s = measure(n, kind)
-            values = "identical" if all(same.values()) else "DIFFERENT: " + ", ".join(k for k, ok in same.items() if not ok)
-            print(f"{n:>6} {kind:>8} {t['raw global']:>9.2f}s {t['ours(default)']:>12.2f}s {t['ours']:>5.2f}s "
-                  f"{t['snippet']:>7.2f}s ({ops:.2f}s) {t['ours uninit']:>10.2f}s | "
-                  f"{t['raw global'] / t['ours']:>7.1f}x {t['snippet'] / t['ours uninit']:>18.1f}x  {values}"
-                  f"   (model built in {build_s:.0f}s; ours(default) vs raw {t['raw global'] / t['ours(default)']:.1f}x;"
-                  f" ours 2nd session {t['ours 2nd session']:.2f}s)",
-                  flush=True)
+    print(f"each time: the median of {args.repeat} first runs, each in a fresh process")
+    folder = tempfile.mkdtemp(prefix="tf1init-bench-")
+    try:
+        for n in args.sizes:
+            for kind in args.kinds.split(","):
+                report(n, kind, *measure(n, kind, args.repeat, folder))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     print(f"load average after: {os.getloadavg()[0]:.1f}")
     print("targets at N=5000: raw/ours >= 5x, snippet/ours uninit >= 10x, values identical")
+
+
+def report(n, kind, t, same, ops, build_s):
+    values = "identical" if all(same.values()) else "DIFFERENT: " + ", ".join(k for k, ok in same.items() if not ok)
+    print(f"{n:>6} {kind:>8} {t['raw global']:>9.2f}s {t['ours(default)']:>12.2f}s {t['ours']:>5.2f}s "
+          f"{t['snippet']:>7.2f}s ({ops:.2f}s) {t['ours uninit']:>10.2f}s | "
+          f"{t['raw global'] / t['ours']:>7.1f}x {t['snippet'] / t['ours uninit']:>18.1f}x  {values}"
+          f"   (model built in {build_s:.0f}s; ours(default) vs raw {t['raw global'] / t['ours(default)']:.1f}x;"
+          f" ours 2nd session {t['ours 2nd session']:.2f}s)",
+          flush=True)
 
 
 if __name__ == "__main__":

@@ -5,9 +5,12 @@ Feeding each initial value on its own would be quadratic in TF (a session checks
 against every node of the run), and running the initial-value ops costs graph set-up per op.
 Instead, values of one dtype and shape are stacked into one placeholder and unpacked, and each
 row is assigned by a copy of the variable's own initializer op (same attributes and device).
-The ops are added in one ``import_graph_def`` (several times cheaper than building them op by
-op) under ``tf1init_loader``; later calls reuse them, so repeated calls never grow the graph.
-On a finalized graph nothing can be added and callers fall back to the plain initializers.
+Each batch's values pass a gate (a bool that defaults to "none of the batch holds a value" when
+the batch was built asking, else to True; callers feed True to load regardless), so that
+``initialize_uninitialized`` on a fresh session asks and loads in one run, one executor.
+The ops are added in one import (``graph_import``) under ``tf1init_loader``; later calls reuse
+them, so repeated calls never grow the graph. On a finalized graph nothing can be added and
+callers fall back to the plain initializers.
 """
 from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 
@@ -79,6 +82,7 @@ def loader_slots(graph, variables: Sequence, specs: Sequence[tuple], *, ask: boo
     if missing:
         if graph.finalized:
             return None
+        ask = ask and all(v.op.type in _KNOWN_VARIABLE_OPS for v, _ in missing)  # else no flag op
         _build_loader(graph, state, missing, ask, when_imported if len(missing) == len(variables) else None)
         found = [slots[key] for key in keys]
     return found

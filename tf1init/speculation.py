@@ -8,9 +8,10 @@ and replays meanwhile. When the analysis says otherwise (a value that must run i
 a dependency between variables, a shape the graph does not know), the set-up is dropped and the
 general path runs: correct either way, fast in the common case.
 
-For ``initialize_uninitialized``, the set-up of the run that asks which variables hold a value
-starts at the same time, on the other core; the loader run assumes that none does (a fresh
-session) and is dropped when some do.
+For ``initialize_uninitialized``, the loader is built asking (``loader``): its one run also
+returns which variables hold a value, and assigns only if none does (a fresh session); when
+some do, only the others are assigned, in a run of their own. A loader built by an earlier
+``initialize_all`` cannot ask: the question then runs on its own, before the load.
 """
 from typing import List, Optional, Sequence
 
