@@ -121,8 +121,9 @@ def speculate(session, variables: Sequence, *, check: bool = False) -> Optional[
     started: List[BackgroundRun] = []
 
     def start(names) -> None:  # a new batch of exactly these variables: its set-up starts now
-        feeds = names.feeds if check else names.feeds + [(names.gate, np.bool_)]
-        started.append(BackgroundRun.by_name(session, feeds, [names.flags] if check else [], [names.group]))
+        asks = check and names.flags is not None
+        feeds = names.feeds if asks else names.feeds + [(names.gate, np.bool_)]
+        started.append(BackgroundRun.by_name(session, feeds, [names.flags] if asks else [], [names.group]))
 
     try:
         slots = loader_slots(session.graph, variables, specs, ask=check, when_imported=start)
@@ -135,7 +136,9 @@ def speculate(session, variables: Sequence, *, check: bool = False) -> Optional[
     checks = None
     if check and not all(slot.flags is not None for slot in slots):  # loader built by an earlier call
         checks = check_slots(session.graph, variables)
-        if checks is None:
+        if checks is None:  # a variable kind with no is-initialized op
+            for run in started:
+                run.abandon()
             return None
     return SpeculativeLoad(session, variables, specs, slots, ask=check, checks=checks,
                            load_run=started[0] if started else None)
