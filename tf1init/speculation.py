@@ -93,7 +93,8 @@ class SpeculativeLoad:
             fetched = dict(zip(self.flag_tensors, self.load_run.run([stacks[p] for p in self.placeholders])))
             todo = [i for i, slot in enumerate(self.slots) if not fetched[slot.flags][slot.flag_row]]
             # A batch whose gate stayed shut (some of it holds a value) assigned nothing.
-            left = [i for i in todo if fetched[self.slots[i].flags].any()]
+            shut = {flags for flags, values in fetched.items() if values.any()}
+            left = [i for i in todo if self.slots[i].flags in shut]
         else:
             fetched = dict(zip(self.flag_tensors, self.check_run.run([])))
             todo = [i for i, (flags, row, _) in enumerate(self.checks) if not fetched[flags][row]]
