@@ -19,7 +19,7 @@ import numpy as np
 from tf1init._graph_state import state_of
 from tf1init._tf import tf, v1
 from tf1init.dependencies import node
-from tf1init.graph_import import add_python_twins, import_c_ops, import_ops
+from tf1init.graph_import import add_python_twins, import_c_ops
 from tf1init.selection import variable_name
 
 _REF_VARIABLE_OPS = frozenset({"VariableV2", "Variable"})
@@ -131,12 +131,9 @@ def _build_loader(graph, state, pairs, ask: bool, when_imported) -> None:
         groups.setdefault(spec, []).append(index)
     graph_def = v1.GraphDef()
     input_map = {}
-    flags = []
+    flags: List[tuple] = []
     if ask:  # gate = not any(flags): load only if none holds a value
-        for index, (variable, _) in enumerate(pairs):
-            flags.append(_flag_node(graph_def, input_map, state, variable, f"initialized{index}",
-                                    f"variable{index}", ops[index]))
-        _add(graph_def, "flags", "Pack", [name for name, _ in flags], T=_BOOL, N=len(flags), axis=0)
+        flags = _flag_nodes(graph_def, input_map, state, [v for v, _ in pairs], ops)
         _add(graph_def, "axis", "Const", [], dtype=_INT32, value=tf.make_tensor_proto(0, tf.int32))
         _add(graph_def, "any", "Any", ["flags", "axis"], Tidx=_INT32, keep_dims=False)
         _add(graph_def, "none", "LogicalNot", ["any"])
@@ -187,10 +184,8 @@ def _build_loader(graph, state, pairs, ask: bool, when_imported) -> None:
         slot = Slot(placeholders[placeholder], row, found(assign), group, gate,
                     stacked_flags, index if ask else None)
         state.loader_slots[(names[index], pairs[index][1])] = slot
-    for index, (name, existing) in enumerate(flags):  # the question, for later asks too
-        own = existing if existing is not None else found(name).outputs[0]
-        state.is_initialized[names[index]] = own
-        state.check_slots[names[index]] = (stacked_flags, index, own)
+    if ask:  # the question, for later asks too
+        _remember_flags(state, names, flags, stacked_flags, found)
 
 
 def _add(graph_def, name, op, inputs, **attrs):
@@ -211,10 +206,9 @@ def _add(graph_def, name, op, inputs, **attrs):
     return node_def
 
 
-def _flag_node(graph_def, input_map, state, variable, name, target, variable_op=None):
-    """(node name, existing tensor or None): the variable's is-initialized flag, reusing the
-    variable's own op where it has one; ``target`` names the variable's ref or handle."""
-    op = variable_op if variable_op is not None else variable.op
+def _flag_node(graph_def, input_map, state, variable, op, name, target):
+    """(node name, existing tensor or None): the is-initialized flag of ``variable`` (its op
+    ``op``), reusing one the graph has; ``target`` names the variable's ref or handle."""
     existing = state.is_initialized.get(op.name)
     op_type = op.type
     if existing is None and op_type == "VarHandleOp":
@@ -250,23 +244,30 @@ def check_slots(graph, variables: Sequence) -> Optional[List[tuple]]:
 
 
 def _build_checks(graph, state, variables) -> None:
+    ops = [variable.op for variable in variables]
     graph_def = v1.GraphDef()
     input_map = {}
-    flags = []
-    for index, variable in enumerate(variables):
-        flags.append(_flag_node(graph_def, input_map, state, variable, f"initialized{index}", f"variable{index}"))
-    pack = graph_def.node.add(name="flags", op="Pack", input=[name for name, _ in flags])
-    pack.attr["T"].type = _BOOL
-    pack.attr["N"].i = len(flags)
-    pack.attr["axis"].i = 0
-    names = ["flags"] + [name for name, existing in flags if existing is None]
-    found = dict(zip(names, _import(graph, graph_def, input_map, names)))
-    stacked = found["flags"].outputs[0]
-    for row, (variable, (name, existing)) in enumerate(zip(variables, flags)):
-        own = existing if existing is not None else found[name].outputs[0]
-        state.is_initialized[variable_name(variable)] = own
-        state.check_slots[variable_name(variable)] = (stacked, row, own)
+    flags = _flag_nodes(graph_def, input_map, state, variables, ops)
+    scope = import_c_ops(graph, graph_def, input_map, "tf1init_loader")
+    add_python_twins(graph)
+
+    def found(name):
+        return graph._get_operation_by_name(f"{scope}/{name}")  # noqa: SLF001
+
+    _remember_flags(state, [op.name for op in ops], flags, found("flags").outputs[0], found)
 
 
-def _import(graph, graph_def, input_map, names):
-    return import_ops(graph, graph_def, input_map, names, "tf1init_loader")
+def _flag_nodes(graph_def, input_map, state, variables, ops) -> List[tuple]:
+    """Each variable's is-initialized flag (``_flag_node``) and their stack, ``flags``."""
+    flags = [_flag_node(graph_def, input_map, state, variable, op, f"initialized{index}", f"variable{index}")
+             for index, (variable, op) in enumerate(zip(variables, ops))]
+    _add(graph_def, "flags", "Pack", [name for name, _ in flags], T=_BOOL, N=len(flags), axis=0)
+    return flags
+
+
+def _remember_flags(state, names, flags, stacked, found) -> None:
+    """Keep each variable's own flag, and its row in ``stacked``, for later questions."""
+    for row, (name, (node_name, existing)) in enumerate(zip(names, flags)):
+        own = existing if existing is not None else found(node_name).outputs[0]
+        state.is_initialized[name] = own
+        state.check_slots[name] = (stacked, row, own)
