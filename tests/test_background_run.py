@@ -131,3 +131,66 @@ def test_the_asking_loader_assigns_only_what_holds_no_value_and_serves_later_cal
         for got, want in zip(fresh.run([a, b, c]), expected):
             np.testing.assert_array_equal(got, want)
     assert _threads() == []
+
+
+def _loader_ops(graph, op_type):
+    return [op for op in graph.get_operations() if op.type == op_type and op.name.startswith("tf1init_loader")]
+
+
+def test_on_one_device_resource_variables_are_reached_through_one_shared_handle_op(tf, v1):
+    """One _VarHandlesOp makes every handle the loader needs (a run then holds one node instead
+    of one per variable); its handles name the graph's own variables: values land where the
+    graph reads them, a variable holding a value is left alone, and later questions still work."""
+    graph = tf.Graph()
+    with graph.as_default():
+        v1.set_random_seed(13)
+        a = v1.Variable(v1.random_normal([3]), name="a", use_resource=True)
+        b = v1.Variable(v1.random_uniform([2, 2]), name="b", use_resource=True)
+        c = v1.Variable(v1.truncated_normal([3]), name="c", use_resource=True)
+        kept = b.assign([[1.0, 2.0], [3.0, 4.0]])
+    raw = v1.Session(graph=graph)
+    raw.run([a.initializer, b.initializer, c.initializer])
+    expected = raw.run([a, b, c])
+    session = tf1init.fast_session(graph)
+    session.run(kept)
+    assert tf1init.initialize_uninitialized(session) == ("a", "c")
+    (handles,) = _loader_ops(graph, "_VarHandlesOp")
+    assert handles.get_attr("shared_names") == [b"a", b"b", b"c"]
+    assert session.run(b).tolist() == [[1.0, 2.0], [3.0, 4.0]]
+    for got, want in zip(session.run([a, c]), [expected[0], expected[2]]):
+        np.testing.assert_array_equal(got, want)
+    assert tf1init.uninitialized_variables(session) == []
+    fresh = tf1init.fast_session(graph)
+    assert [v.name for v in tf1init.uninitialized_variables(fresh)] == ["a:0", "b:0", "c:0"]
+    assert tf1init.initialize_all(fresh) == ("a", "b", "c")
+    for got, want in zip(fresh.run([a, b, c]), expected):
+        np.testing.assert_array_equal(got, want)
+    assert len(_loader_ops(graph, "_VarHandlesOp")) == 1
+
+
+def test_with_two_devices_each_resource_variable_keeps_its_own_handle(tf, v1):
+    """Placement could put a shared handle op on another device than a variable (here one is
+    pinned to the second CPU): there the loader uses each variable's own handle, also on a
+    graph whose loader a one-device session built with a shared one."""
+    graph = tf.Graph()
+    with graph.as_default():
+        v1.set_random_seed(17)
+        a = v1.Variable(v1.random_normal([3]), name="a", use_resource=True)
+        with tf.device("/cpu:1"):
+            b = v1.Variable(v1.random_uniform([2]), name="b", use_resource=True)
+    config = tf1init.session_config()
+    config.device_count["CPU"] = 2
+    raw = v1.Session(graph=graph, config=config)
+    assert len(raw.list_devices()) == 2
+    raw.run([a.initializer, b.initializer])
+    expected = raw.run([a, b])
+    for first in ("one device", "two devices"):
+        if first == "one device":
+            one = tf1init.fast_session(graph, v1.ConfigProto(allow_soft_placement=True))  # b moves to CPU:0
+            assert tf1init.initialize_all(one) == ("a", "b")
+            assert len(_loader_ops(graph, "_VarHandlesOp")) == 1
+        two = v1.Session(graph=graph, config=config)
+        assert tf1init.initialize_uninitialized(two) == ("a", "b")
+        for got, want in zip(two.run([a, b]), expected):
+            np.testing.assert_array_equal(got, want)
+    assert len(_loader_ops(graph, "_VarHandlesOp")) == 1

@@ -25,7 +25,8 @@ from tf1init.dependencies import analyse, layers
 from tf1init.errors import ForeignGraphError, SessionClosedError, UninitializedVariablesError
 from tf1init.background_run import BackgroundRun, extend_in_background
 from tf1init.loader import (
-    check_slots, loader_feeds, loader_placeholders, loader_slots, loader_targets, spec_of, value_spec,
+    check_slots, loader_feeds, loader_placeholders, loader_slots, loader_targets, single_device, spec_of,
+    value_spec,
 )
 from tf1init.replay import NotReplayable, Replay, replay_allowed
 from tf1init.seeding import reseed_variables
@@ -284,7 +285,7 @@ def _run_layer(session, state, replay, layer, names, in_session, feeds, done, ex
             spec = spec_of(early[name])
         computed.append(variable)
         specs.append(spec)
-    slots = loader_slots(graph, computed, specs) if computed else []
+    slots = loader_slots(graph, computed, specs, shared_handles=single_device(session)) if computed else []
     if slots is None:  # finalized graph without loader ops: TF's own initializers
         plain, computed, slots = list(layer), [], []
     # Sources of initialized_value() keep their draw, so that a derived variable

@@ -20,7 +20,8 @@ import numpy as np
 from tf1init._graph_state import state_of
 from tf1init.background_run import BackgroundRun
 from tf1init.loader import (
-    check_slots, loader_feeds, loader_placeholders, loader_slots, loader_targets, spec_of, value_spec,
+    check_slots, loader_feeds, loader_placeholders, loader_slots, loader_targets, single_device, spec_of,
+    value_spec,
 )
 from tf1init.replay import NotReplayable, Replay, replay_allowed
 from tf1init.selection import variable_name
@@ -127,7 +128,8 @@ def speculate(session, variables: Sequence, *, check: bool = False) -> Optional[
         started.append(BackgroundRun.by_name(session, feeds, [names.flags] if asks else [], [names.group]))
 
     try:
-        slots = loader_slots(session.graph, variables, specs, ask=check, when_imported=start)
+        slots = loader_slots(session.graph, variables, specs, ask=check, shared_handles=single_device(session),
+                             when_imported=start)
     except BaseException:
         for run in started:
             run.abandon()
