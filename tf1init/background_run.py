@@ -7,6 +7,7 @@ set-up as soon as it knows which ops a run needs, and computes the values to fee
 meanwhile; on two cores the two overlap. The executor TF builds is cached by the session, so a
 later ``session.run`` of the same feeds, fetches and targets reuses it.
 """
+import gc
 import threading
 from typing import List, Optional, Sequence, Tuple
 
@@ -56,6 +57,10 @@ class BackgroundRun:
 
     def run(self, values: Sequence) -> List[np.ndarray]:
         """The fetched values; raises what ``session.run`` would (tf.errors.OpError...)."""
+        if self._thread.is_alive():
+            # Waiting anyway: sweep the young objects the caller made meanwhile (tf1init pauses
+            # the cyclic GC during a call; otherwise its first sweep after the call pays it).
+            gc.collect(0)
         self._thread.join()
         if self._error is not None:
             raise self._error
