@@ -90,7 +90,7 @@ def loader_slots(graph, variables: Sequence, specs: Sequence[tuple], *, ask: boo
     state = state_of(graph)
     slots = state.loader_slots
     ops = [v.op for v in variables]  # read once: a ref variable's .op is a property
-    keys = [(op.name, spec, shared_handles and op.type == "VarHandleOp") for op, spec in zip(ops, specs)]
+    keys = [_slot_key(op, spec, shared_handles) for op, spec in zip(ops, specs)]
     found = [slots.get(key) for key in keys]
     missing = [(v, spec, op) for v, spec, op, slot in zip(variables, specs, ops, found) if slot is None]
     if missing:
@@ -101,6 +101,12 @@ def loader_slots(graph, variables: Sequence, specs: Sequence[tuple], *, ask: boo
                       when_imported if len(missing) == len(variables) else None)
         found = [slots[key] for key in keys]
     return found
+
+
+def _slot_key(op, spec, shared_handles: bool) -> tuple:
+    """A slot per variable, value spec, and way to reach a resource variable (shared handle or
+    its own: a session with more devices must not use a batch built with a shared one)."""
+    return op.name, spec, shared_handles and op.type == "VarHandleOp"
 
 
 def loader_targets(slots: Sequence[Slot]) -> List:
@@ -202,7 +208,7 @@ def _build_loader(graph, state, missing, ask: bool, shared_handles: bool, when_i
     for index, placeholder, row, assign in wanted:
         slot = Slot(placeholders[placeholder], row, found(assign), group, gate,
                     stacked_flags, index if ask else None)
-        state.loader_slots[(names[index], missing[index][1], shared_handles and ops[index].type == "VarHandleOp")] = slot
+        state.loader_slots[_slot_key(ops[index], missing[index][1], shared_handles)] = slot
     if ask:  # the question, for later asks too (not through shared handles: see single_device)
         _remember_flags(state, names, flags, None if shared else stacked_flags, found, shared)
 
