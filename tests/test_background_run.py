@@ -13,6 +13,10 @@ def _threads():
     return [t.name for t in threading.enumerate() if t.name.startswith("tf1init")]
 
 
+def _loader_ops(graph, op_type):
+    return [op for op in graph.get_operations() if op.type == op_type and op.name.startswith("tf1init_loader")]
+
+
 def test_a_background_run_returns_what_session_run_does(tf, v1):
     graph = tf.Graph()
     with graph.as_default():
@@ -104,11 +108,12 @@ def test_every_op_tf1init_adds_has_its_python_twin(tf, v1, make):
     assert a.op.outputs[0].consumers() and b.op.outputs[0].consumers()
 
 
-def test_the_asking_loader_assigns_only_what_holds_no_value_and_serves_later_calls(tf, v1, make):
+def test_the_asking_loader_assigns_only_what_holds_no_value_and_serves_later_calls(tf, v1, make, kind):
     """A first initialize_uninitialized builds a loader whose run also asks (its gate opens
     only if none of the batch holds a value). With one variable holding a value the gate stays
     shut and only the others are assigned; on a fresh session the same run loads everything;
-    initialize_all opens the gate itself."""
+    initialize_all opens the gate itself. On this one-device machine, resource variables are
+    reached through one shared _VarHandlesOp: its handles must name the graph's own variables."""
     graph = tf.Graph()
     with graph.as_default():
         v1.set_random_seed(11)
@@ -122,50 +127,20 @@ def test_the_asking_loader_assigns_only_what_holds_no_value_and_serves_later_cal
     session = tf1init.fast_session(graph)
     session.run(kept)
     assert tf1init.initialize_uninitialized(session) == ("a", "c")
-    assert session.run(b).tolist() == [[1.0, 2.0], [3.0, 4.0]]
-    for got, want in zip(session.run([a, c]), [expected[0], expected[2]]):
-        np.testing.assert_array_equal(got, want)
-    for call in (tf1init.initialize_uninitialized, tf1init.initialize_all):
-        fresh = tf1init.fast_session(graph)
-        assert call(fresh) == ("a", "b", "c")
-        for got, want in zip(fresh.run([a, b, c]), expected):
-            np.testing.assert_array_equal(got, want)
-    assert _threads() == []
-
-
-def _loader_ops(graph, op_type):
-    return [op for op in graph.get_operations() if op.type == op_type and op.name.startswith("tf1init_loader")]
-
-
-def test_on_one_device_resource_variables_are_reached_through_one_shared_handle_op(tf, v1):
-    """One _VarHandlesOp makes every handle the loader needs (a run then holds one node instead
-    of one per variable); its handles name the graph's own variables: values land where the
-    graph reads them, a variable holding a value is left alone, and later questions still work."""
-    graph = tf.Graph()
-    with graph.as_default():
-        v1.set_random_seed(13)
-        a = v1.Variable(v1.random_normal([3]), name="a", use_resource=True)
-        b = v1.Variable(v1.random_uniform([2, 2]), name="b", use_resource=True)
-        c = v1.Variable(v1.truncated_normal([3]), name="c", use_resource=True)
-        kept = b.assign([[1.0, 2.0], [3.0, 4.0]])
-    raw = v1.Session(graph=graph)
-    raw.run([a.initializer, b.initializer, c.initializer])
-    expected = raw.run([a, b, c])
-    session = tf1init.fast_session(graph)
-    session.run(kept)
-    assert tf1init.initialize_uninitialized(session) == ("a", "c")
-    (handles,) = _loader_ops(graph, "_VarHandlesOp")
-    assert handles.get_attr("shared_names") == [b"a", b"b", b"c"]
+    shared = [op.get_attr("shared_names") for op in _loader_ops(graph, "_VarHandlesOp")]
+    assert shared == ([[b"a", b"b", b"c"]] if kind == "resource" else [])
     assert session.run(b).tolist() == [[1.0, 2.0], [3.0, 4.0]]
     for got, want in zip(session.run([a, c]), [expected[0], expected[2]]):
         np.testing.assert_array_equal(got, want)
     assert tf1init.uninitialized_variables(session) == []
-    fresh = tf1init.fast_session(graph)
-    assert [v.name for v in tf1init.uninitialized_variables(fresh)] == ["a:0", "b:0", "c:0"]
-    assert tf1init.initialize_all(fresh) == ("a", "b", "c")
-    for got, want in zip(fresh.run([a, b, c]), expected):
-        np.testing.assert_array_equal(got, want)
-    assert len(_loader_ops(graph, "_VarHandlesOp")) == 1
+    for call in (tf1init.initialize_uninitialized, tf1init.initialize_all):
+        fresh = tf1init.fast_session(graph)
+        assert [v.op.name for v in tf1init.uninitialized_variables(fresh)] == ["a", "b", "c"]
+        assert call(fresh) == ("a", "b", "c")
+        for got, want in zip(fresh.run([a, b, c]), expected):
+            np.testing.assert_array_equal(got, want)
+    assert len(_loader_ops(graph, "_VarHandlesOp")) == len(shared)
+    assert _threads() == []
 
 
 def test_with_two_devices_each_resource_variable_keeps_its_own_handle(tf, v1):
