@@ -13,10 +13,11 @@ from tf1init._tf import c_api, c_api_util, framework_ops, importer, tf
 
 
 def import_c_ops(graph, graph_def, input_map: Dict, prefix: str) -> str:
-    """Import ``graph_def`` under a new unique name scope ``prefix`` (``input_map``: ``"name:index"``
-    in graph_def -> existing tensor; the graph must not be finalized). The ops exist in the C graph (a session can run them, by
-    name) but have no Python twins until ``add_python_twins(graph)``, which must follow before
-    anything else uses the graph. Returns the name scope they were imported under."""
+    """Import ``graph_def`` under a new unique name scope ``prefix``, and return that scope
+    (``input_map``: ``"name:index"`` in graph_def -> existing tensor; the graph must not be
+    finalized). The ops exist in the C graph (a session can run them, by name) but have no
+    Python twins until ``add_python_twins(graph)``, which must follow before anything else
+    uses the graph."""
     graph._check_not_finalized()  # noqa: SLF001
     # A clean context: no control dependencies, control-flow context, device or name scope.
     with graph.as_default(), graph.control_dependencies(None), graph.name_scope(None), graph.device(None):

@@ -66,10 +66,17 @@ class Slot(NamedTuple):
 class LoaderNames(NamedTuple):
     """A new batch's run, by name, before its ops have Python objects (``graph_import``)."""
 
-    feeds: List[Tuple[str, np.dtype]]  # the value arrays (tensor name, dtype); then the gate
+    feeds: List[Tuple[str, np.dtype]]  # the value arrays (tensor name, dtype)
     gate: str
-    flags: Optional[str]
+    flags: Optional[str]  # set where the batch was built asking
     group: str
+
+    def run(self) -> Tuple[list, list, list]:
+        """(feeds, fetches, targets) of the batch's run, feeds in ``loader_placeholders``'
+        order: one that asks fetches the flags and leaves the gate to them; else the gate is fed."""
+        if self.flags is not None:
+            return self.feeds, [self.flags], [self.group]
+        return self.feeds + [(self.gate, np.bool_)], [], [self.group]
 
 
 def loader_slots(graph, variables: Sequence, specs: Sequence[tuple], *, ask: bool = False,

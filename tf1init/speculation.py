@@ -15,8 +15,6 @@ some do, only the others are assigned, in a run of their own. A loader built by 
 """
 from typing import List, Optional, Sequence
 
-import numpy as np
-
 from tf1init._graph_state import state_of
 from tf1init.background_run import BackgroundRun
 from tf1init.loader import (
@@ -123,25 +121,23 @@ def speculate(session, variables: Sequence, *, check: bool = False) -> Optional[
     started: List[BackgroundRun] = []
 
     def start(names) -> None:  # a new batch of exactly these variables: its set-up starts now
-        asks = check and names.flags is not None
-        feeds = names.feeds if asks else names.feeds + [(names.gate, np.bool_)]
-        started.append(BackgroundRun.by_name(session, feeds, [names.flags] if asks else [], [names.group]))
+        started.append(BackgroundRun.by_name(session, *names.run()))
 
+    load = None
     try:
         slots = loader_slots(session.graph, variables, specs, ask=check, shared_handles=single_device(session),
                              when_imported=start)
-    except BaseException:
-        for run in started:
-            run.abandon()
-        raise
-    if slots is None:
-        return None
-    checks = None
-    if check and not all(slot.flags is not None for slot in slots):  # loader built by an earlier call
-        checks = check_slots(session.graph, variables)
-        if checks is None:  # a variable kind with no is-initialized op
+        if slots is None:
+            return None
+        checks = None
+        if check and not all(slot.flags is not None for slot in slots):  # loader built by an earlier call
+            checks = check_slots(session.graph, variables)
+            if checks is None:  # a variable kind with no is-initialized op
+                return None
+        load = SpeculativeLoad(session, variables, specs, slots, ask=check, checks=checks,
+                               load_run=started[0] if started else None)
+        return load
+    finally:
+        if load is None:  # refused or failed: no set-up outlives the call
             for run in started:
                 run.abandon()
-            return None
-    return SpeculativeLoad(session, variables, specs, slots, ask=check, checks=checks,
-                           load_run=started[0] if started else None)
