@@ -22,7 +22,9 @@ are built once per graph; this is the cost of every later session).
 
 The rows run in turn, --repeat times (default 3), and each time is the median of its repeats:
 the machine is shared and one first run can be 20% off. Every row's resulting values are
-compared bit for bit with the raw global init's of the same round. Read the ratios.
+compared bit for bit with the raw global init's of the same round. Read the ratios: the
+table's are ratios of medians; each row also shows the range of the ratios taken within one
+round (its rows run back to back), which shows how far machine drift moves them.
 Usage: python bench/init.py [--kinds ref,resource] [--repeat K] [N ...]
 """
 import argparse
@@ -140,7 +142,7 @@ def measure(n, kind, repeat, folder):
             same[name] &= len(values) == len(reference) and all(
                 np.array_equal(a, b) for a, b in zip(reference, values))
     medians = {name: statistics.median(values) for name, values in times.items()}
-    return medians, same, statistics.median(snippet_ops), build_s
+    return medians, times, same, statistics.median(snippet_ops), build_s
 
 
 def main(argv=None):
@@ -175,13 +177,21 @@ def main(argv=None):
     print("targets at N=5000: raw/ours >= 5x, snippet/ours uninit >= 10x, values identical")
 
 
-def report(n, kind, t, same, ops, build_s):
+def spread(rounds, slow, fast):
+    """'lo-hi' of the ratio slow/fast taken within each round (rows of one round run back to back)."""
+    ratios = [a / b for a, b in zip(rounds[slow], rounds[fast])]
+    return f"{min(ratios):.1f}-{max(ratios):.1f}x"
+
+
+def report(n, kind, t, rounds, same, ops, build_s):
     values = "identical" if all(same.values()) else "DIFFERENT: " + ", ".join(k for k, ok in same.items() if not ok)
     print(f"{n:>6} {kind:>8} {t['raw global']:>9.2f}s {t['ours(default)']:>12.2f}s {t['ours']:>5.2f}s "
           f"{t['snippet']:>7.2f}s ({ops:.2f}s) {t['ours uninit']:>10.2f}s | "
           f"{t['raw global'] / t['ours']:>7.1f}x {t['snippet'] / t['ours uninit']:>18.1f}x  {values}"
           f"   (model built in {build_s:.0f}s; ours(default) vs raw {t['raw global'] / t['ours(default)']:.1f}x;"
-          f" ours 2nd session {t['ours 2nd session']:.2f}s)",
+          f" ours 2nd session {t['ours 2nd session']:.2f}s;"
+          f" per round: raw/ours {spread(rounds, 'raw global', 'ours')},"
+          f" snippet/ours uninit {spread(rounds, 'snippet', 'ours uninit')})",
           flush=True)
 
 
