@@ -160,7 +160,7 @@ def _build_loader(graph, state, missing, ask: bool, shared_handles: bool, when_i
         groups.setdefault(spec, []).append(index)
     graph_def = v1.GraphDef()
     input_map = {}
-    shared = _shared_handles(graph_def, ops) if shared_handles else {}
+    shared = make_shared_handles(graph_def, ops) if shared_handles else {}
     flags: List[tuple] = []
     if ask:  # gate = not any(flags): load only if none holds a value
         flags = _flag_nodes(graph_def, input_map, state, variables, ops, shared)
@@ -220,18 +220,24 @@ def _build_loader(graph, state, missing, ask: bool, shared_handles: bool, when_i
         _remember_flags(state, names, flags, None if shared else stacked_flags, found, shared)
 
 
-def _shared_handles(graph_def, ops) -> Dict[int, str]:
+def plain_shared_name(op) -> bool:
+    """Whether a ``VarHandleOp`` names its variable plainly (a shared name, no device list), so
+    that another handle op with the same attributes reaches the same variable."""
+    attr = op.node_def.attr
+    shared_name = attr["shared_name"].s
+    return bool(shared_name) and shared_name != _ANONYMOUS and not attr["allowed_devices"].list.s
+
+
+def make_shared_handles(graph_def, ops) -> Dict[int, str]:
     """One ``_VarHandlesOp`` node, ``handles``, making the handles of the resource variables
     among ``ops`` (those with a plain shared name); {index in ops: its output's name}."""
     targets: Dict[int, str] = {}
     handles = None
     for index, op in enumerate(ops):
-        if op.type != "VarHandleOp":
+        if op.type != "VarHandleOp" or not plain_shared_name(op):
             continue
         attr = op.node_def.attr
         shared_name = attr["shared_name"].s
-        if not shared_name or shared_name == _ANONYMOUS or attr["allowed_devices"].list.s:
-            continue
         if handles is None:
             handles = graph_def.node.add(name="handles", op="_VarHandlesOp")
         lists = handles.attr
@@ -266,7 +272,7 @@ def _add(graph_def, name, op, inputs, **attrs):
 def _flag_node(graph_def, input_map, state, variable, op, name, target, shared=None):
     """(node name, existing tensor or None): the is-initialized flag of ``variable`` (its op
     ``op``), reusing one the graph has; ``target`` names the variable's ref or handle.
-    ``shared``: a handle made by the loader (``_shared_handles``) that the flag asks through."""
+    ``shared``: a handle made by the loader (``make_shared_handles``) that the flag asks through."""
     if shared is not None:
         graph_def.node.add(name=name, op="VarIsInitializedOp", input=[shared])
         return name, None

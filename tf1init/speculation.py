@@ -8,7 +8,9 @@ and replays meanwhile. When the analysis says otherwise (a value that must run i
 a dependency between variables, a shape the graph does not know), the set-up is dropped and the
 general path runs: correct either way, fast in the common case.
 
-For ``initialize_uninitialized``, the loader is built asking (``loader``): its one run also
+Many resource variables in a one-device session are loaded through row loops instead
+(``row_loop``, ``LoopLoad``): a few dozen ops whatever the count, so TF's set-up and our
+Python objects stay small. For ``initialize_uninitialized``, the loader is built asking (``loader``): its one run also
 returns which variables hold a value, and assigns only if none does (a fresh session); when
 some do, only the others are assigned, in a run of their own. A loader built by an earlier
 ``initialize_all`` cannot ask: the question then runs on its own, before the load.
@@ -22,6 +24,7 @@ from tf1init.loader import (
     value_spec,
 )
 from tf1init.replay import NotReplayable, Replay, replay_allowed
+from tf1init.row_loop import loop_feeds, loop_slots, loops_apply
 from tf1init.selection import variable_name
 
 
@@ -109,6 +112,55 @@ class SpeculativeLoad:
         return todo
 
 
+class LoopLoad(SpeculativeLoad):
+    """The same through row loops (``row_loop``): each batch's run asks first, and loads only
+    if none of the batch holds a value, unless forced (``load``)."""
+
+    def __init__(self, session, variables: Sequence, specs, slots, *, load_run: Optional[BackgroundRun] = None):
+        self.session = session
+        self.variables = list(variables)
+        self.specs = specs
+        self.slots = slots
+        self.replay = None
+        self.check_run = None
+        batches = list({slot.batch: None for slot in slots})
+        self.flag_tensors = [batch.flags for batch in batches]
+        self.placeholders = [t for batch in batches for t in (batch.values, batch.rows)]
+        if load_run is not None and load_run.feed_names != [p.name for p in self.placeholders]:
+            load_run.abandon()  # not the order built here (never expected)
+            load_run = None
+        if load_run is None:
+            load_run = BackgroundRun(session, self.placeholders, self.flag_tensors, [b.done for b in batches])
+        self.load_run = load_run
+
+    def load(self, values) -> None:
+        """Assign every variable its value (the flags the run returns are not needed)."""
+        self._ask_and_load(values)
+        left = [i for i, slot in enumerate(self.slots) if slot.batch in self._shut]
+        if left:
+            self._force([self.slots[i] for i in left], [values[i] for i in left])
+
+    def load_uninitialized(self, values) -> List[int]:
+        fetched = self._ask_and_load(values)
+        todo = [i for i, slot in enumerate(self.slots) if not fetched[slot.batch][slot.member]]
+        left = [i for i in todo if self.slots[i].batch in self._shut]
+        if left:
+            self._force([self.slots[i] for i in left], [values[i] for i in left])
+        return todo
+
+    def _ask_and_load(self, values) -> dict:
+        """The prepared run: {batch: its flags}; batches where one held a value stay in _shut."""
+        feeds = loop_feeds(self.slots, values, force=False)
+        fetched = self.load_run.run([feeds[p] for p in self.placeholders])
+        by_batch = dict(zip(list({slot.batch: None for slot in self.slots}), fetched))
+        self._shut = {batch for batch, flags in by_batch.items() if flags.any()}
+        return by_batch
+
+    def _force(self, slots, values) -> None:
+        self.session.run([slot.batch.done for slot in {s.batch: s for s in slots}.values()],
+                         feed_dict=loop_feeds(slots, values, force=True))
+
+
 def speculate(session, variables: Sequence, *, check: bool = False) -> Optional[SpeculativeLoad]:
     """A started SpeculativeLoad, or None where it cannot apply (no replay on this session,
     a shape the graph does not know, a finalized graph). ``check``: for
@@ -125,6 +177,13 @@ def speculate(session, variables: Sequence, *, check: bool = False) -> Optional[
 
     load = None
     try:
+        ops = [v.op for v in variables]
+        if single_device(session) and loops_apply(ops, specs):
+            slots = loop_slots(session.graph, ops, specs, when_imported=start)
+            if slots is None:
+                return None
+            load = LoopLoad(session, variables, specs, slots, load_run=started[0] if started else None)
+            return load
         slots = loader_slots(session.graph, variables, specs, ask=check, shared_handles=single_device(session),
                              when_imported=start)
         if slots is None:
