@@ -164,12 +164,12 @@ def _build_loader(graph, state, missing, ask: bool, shared_handles: bool, when_i
     flags: List[tuple] = []
     if ask:  # gate = not any(flags): load only if none holds a value
         flags = _flag_nodes(graph_def, input_map, state, variables, ops, shared)
-        _add(graph_def, "axis", "Const", [], dtype=_INT32, value=tf.make_tensor_proto(0, tf.int32))
-        _add(graph_def, "any", "Any", ["flags", "axis"], Tidx=_INT32, keep_dims=False)
-        _add(graph_def, "none", "LogicalNot", ["any"])
+        add_node(graph_def, "axis", "Const", [], dtype=_INT32, value=tf.make_tensor_proto(0, tf.int32))
+        add_node(graph_def, "any", "Any", ["flags", "axis"], Tidx=_INT32, keep_dims=False)
+        add_node(graph_def, "none", "LogicalNot", ["any"])
     else:
-        _add(graph_def, "none", "Const", [], dtype=_BOOL, value=tf.make_tensor_proto(True))
-    _add(graph_def, "gate", "PlaceholderWithDefault", ["none"], dtype=_BOOL, shape=tf.TensorShape([]).as_proto())
+        add_node(graph_def, "none", "Const", [], dtype=_BOOL, value=tf.make_tensor_proto(True))
+    add_node(graph_def, "gate", "PlaceholderWithDefault", ["none"], dtype=_BOOL, shape=tf.TensorShape([]).as_proto())
     wanted = []  # (variable index, placeholder node, row or None, assign node)
     by_name = graph._get_operation_by_name  # noqa: SLF001
     for number, (spec, members) in enumerate(groups.items()):
@@ -177,11 +177,11 @@ def _build_loader(graph, state, missing, ask: bool, shared_handles: bool, when_i
         stacked = len(members) > 1
         dtype_enum = tf.as_dtype(dtype).as_datatype_enum
         dims = ([len(members)] if stacked else []) + list(shape)
-        placeholder = _add(graph_def, f"values{number}", "Placeholder", [], dtype=dtype_enum,
+        placeholder = add_node(graph_def, f"values{number}", "Placeholder", [], dtype=dtype_enum,
                            shape=tf.TensorShape(dims).as_proto())
-        _add(graph_def, f"gated{number}", "Switch", [placeholder.name, "gate"], T=dtype_enum)
+        add_node(graph_def, f"gated{number}", "Switch", [placeholder.name, "gate"], T=dtype_enum)
         if stacked:
-            _add(graph_def, f"rows{number}", "Unpack", [f"gated{number}:1"], T=dtype_enum, num=len(members), axis=0)
+            add_node(graph_def, f"rows{number}", "Unpack", [f"gated{number}:1"], T=dtype_enum, num=len(members), axis=0)
         for row, index in enumerate(members):
             original = node(graph, variables[index].initializer.name, state.nodes)
             target = shared.get(index)
@@ -196,7 +196,7 @@ def _build_loader(graph, state, missing, ask: bool, shared_handles: bool, when_i
             del assign.input[:]
             assign.input.extend([target, f"rows{number}:{row}" if stacked else f"gated{number}:1"])
             wanted.append((index, placeholder.name, row if stacked else None, assign.name))
-    _add(graph_def, "all", "NoOp", [f"^{w[3]}" for w in wanted])
+    add_node(graph_def, "all", "NoOp", [f"^{w[3]}" for w in wanted])
     scope = import_c_ops(graph, graph_def, input_map, "tf1init_loader")
     try:
         if when_imported is not None:
@@ -251,17 +251,23 @@ def make_shared_handles(graph_def, ops) -> Dict[int, str]:
     return targets
 
 
-def _add(graph_def, name, op, inputs, **attrs):
-    """A NodeDef in ``graph_def``; attrs given as python ints/bools (types, ints) or protos."""
+_TYPE_ATTRS = frozenset({"T", "dtype", "Tidx", "Tindices", "Tparams", "Taxis", "Tshape", "out_type"})
+
+
+def add_node(graph_def, name, op, inputs, **attrs):
+    """A NodeDef in ``graph_def``; attrs given as python ints (types, ints), bools, strs, or
+    protos (a shape, a tensor)."""
     node_def = graph_def.node.add(name=name, op=op, input=inputs)
     for key, value in attrs.items():
         attr = node_def.attr[key]
-        if key in ("T", "dtype", "Tidx"):
+        if key in _TYPE_ATTRS:
             attr.type = value
         elif isinstance(value, bool):
             attr.b = value
         elif isinstance(value, int):
             attr.i = value
+        elif isinstance(value, str):
+            attr.s = value.encode()
         elif key == "shape":
             attr.shape.CopyFrom(value)
         else:
@@ -329,7 +335,7 @@ def _flag_nodes(graph_def, input_map, state, variables, ops, shared) -> List[tup
     flags = [_flag_node(graph_def, input_map, state, variable, op, f"initialized{index}", f"variable{index}",
                         shared.get(index))
              for index, (variable, op) in enumerate(zip(variables, ops))]
-    _add(graph_def, "flags", "Pack", [name for name, _ in flags], T=_BOOL, N=len(flags), axis=0)
+    add_node(graph_def, "flags", "Pack", [name for name, _ in flags], T=_BOOL, N=len(flags), axis=0)
     return flags
 
 

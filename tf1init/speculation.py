@@ -8,12 +8,14 @@ and replays meanwhile. When the analysis says otherwise (a value that must run i
 a dependency between variables, a shape the graph does not know), the set-up is dropped and the
 general path runs: correct either way, fast in the common case.
 
-Many resource variables in a one-device session are loaded through row loops instead
-(``row_loop``, ``LoopLoad``): a few dozen ops whatever the count, so TF's set-up and our
-Python objects stay small. For ``initialize_uninitialized``, the loader is built asking (``loader``): its one run also
+For ``initialize_uninitialized``, the loader is built asking (``loader``): its one run also
 returns which variables hold a value, and assigns only if none does (a fresh session); when
 some do, only the others are assigned, in a run of their own. A loader built by an earlier
 ``initialize_all`` cannot ask: the question then runs on its own, before the load.
+
+Many resource variables in a one-device session are loaded through row loops instead
+(``row_loop``, ``LoopLoad``), which always ask: a few dozen ops whatever the count, so TF's
+set-up and our Python work stay small.
 """
 from typing import List, Optional, Sequence
 
@@ -34,11 +36,7 @@ class SpeculativeLoad:
 
     def __init__(self, session, variables: Sequence, specs, slots, *, ask: bool = False, checks=None,
                  load_run: Optional[BackgroundRun] = None):
-        self.session = session
-        self.variables = list(variables)
-        self.specs = specs
-        self.slots = slots
-        self.replay = None
+        self._begin(session, variables, specs, slots)
         self.checks = checks
         self.asks_in_run = ask and checks is None
         self.check_run = None
@@ -57,6 +55,13 @@ class SpeculativeLoad:
             load_run = BackgroundRun(session, self.placeholders, self.flag_tensors if self.asks_in_run else [],
                                      loader_targets(slots))
         self.load_run = load_run
+
+    def _begin(self, session, variables: Sequence, specs, slots) -> None:
+        self.session = session
+        self.variables = list(variables)
+        self.specs = specs
+        self.slots = slots
+        self.replay = None
 
     def abandon(self) -> None:
         for run in (self.check_run, self.load_run):
@@ -113,52 +118,41 @@ class SpeculativeLoad:
 
 
 class LoopLoad(SpeculativeLoad):
-    """The same through row loops (``row_loop``): each batch's run asks first, and loads only
-    if none of the batch holds a value, unless forced (``load``)."""
+    """The same through row loops (``row_loop``): each batch's run asks first, and assigns only
+    if none of the batch holds a value; the rest of a batch where one did is forced after."""
 
     def __init__(self, session, variables: Sequence, specs, slots, *, load_run: Optional[BackgroundRun] = None):
-        self.session = session
-        self.variables = list(variables)
-        self.specs = specs
-        self.slots = slots
-        self.replay = None
+        self._begin(session, variables, specs, slots)
         self.check_run = None
-        batches = list({slot.batch: None for slot in slots})
-        self.flag_tensors = [batch.flags for batch in batches]
-        self.placeholders = [t for batch in batches for t in (batch.values, batch.rows)]
+        self.batches = list({slot.batch: None for slot in slots})
+        self.flag_tensors = [batch.flags for batch in self.batches]
+        self.placeholders = [t for batch in self.batches for t in (batch.values, batch.rows)]
         if load_run is not None and load_run.feed_names != [p.name for p in self.placeholders]:
             load_run.abandon()  # not the order built here (never expected)
             load_run = None
         if load_run is None:
-            load_run = BackgroundRun(session, self.placeholders, self.flag_tensors, [b.done for b in batches])
+            load_run = BackgroundRun(session, self.placeholders, self.flag_tensors, [b.done for b in self.batches])
         self.load_run = load_run
 
     def load(self, values) -> None:
-        """Assign every variable its value (the flags the run returns are not needed)."""
-        self._ask_and_load(values)
-        left = [i for i, slot in enumerate(self.slots) if slot.batch in self._shut]
-        if left:
-            self._force([self.slots[i] for i in left], [values[i] for i in left])
+        self._load(values, only_uninitialized=False)
 
     def load_uninitialized(self, values) -> List[int]:
-        fetched = self._ask_and_load(values)
-        todo = [i for i, slot in enumerate(self.slots) if not fetched[slot.batch][slot.member]]
-        left = [i for i in todo if self.slots[i].batch in self._shut]
-        if left:
-            self._force([self.slots[i] for i in left], [values[i] for i in left])
-        return todo
+        return self._load(values, only_uninitialized=True)
 
-    def _ask_and_load(self, values) -> dict:
-        """The prepared run: {batch: its flags}; batches where one held a value stay in _shut."""
+    def _load(self, values, only_uninitialized: bool) -> List[int]:
+        """The prepared run, then a forced one for the batches where one held a value (they
+        assigned nothing); the indexes of the variables assigned."""
         feeds = loop_feeds(self.slots, values, force=False)
-        fetched = self.load_run.run([feeds[p] for p in self.placeholders])
-        by_batch = dict(zip(list({slot.batch: None for slot in self.slots}), fetched))
-        self._shut = {batch for batch, flags in by_batch.items() if flags.any()}
-        return by_batch
-
-    def _force(self, slots, values) -> None:
-        self.session.run([slot.batch.done for slot in {s.batch: s for s in slots}.values()],
-                         feed_dict=loop_feeds(slots, values, force=True))
+        fetched = dict(zip(self.batches, self.load_run.run([feeds[p] for p in self.placeholders])))
+        todo = [i for i, slot in enumerate(self.slots)
+                if not (only_uninitialized and fetched[slot.batch][slot.member])]
+        left = [i for i in todo if fetched[self.slots[i].batch].any()]
+        if left:
+            slots = [self.slots[i] for i in left]
+            self.session.run(list({slot.batch.done: None for slot in slots}),
+                             feed_dict=loop_feeds(slots, [values[i] for i in left], force=True))
+        return todo
 
 
 def speculate(session, variables: Sequence, *, check: bool = False) -> Optional[SpeculativeLoad]:
