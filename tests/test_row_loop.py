@@ -41,6 +41,10 @@ def test_a_fresh_session_is_initialized_by_a_few_dozen_loader_ops(tf1init_sessio
     assert {op.type for op in loader} >= {"_VarHandlesOp", "VarIsInitializedOp", "AssignVariableOp", "Exit"}
     assert len(loader) < 4 * 70  # three batches: no op per variable
     assert [op.type for op in loader].count("AssignVariableOp") == 3
+    again = tf1init_session(graph)  # a fresh session: initialize_all reuses the loops
+    assert tf1init.initialize_all(again) == tuple(v.op.name for v in variables)
+    _assert_values(again, variables, expected)
+    assert len(_loader_ops(graph)) == len(loader)
 
 
 def test_only_what_holds_no_value_is_assigned_and_the_graph_does_not_grow(v1, tf1init_session, model):

@@ -32,8 +32,8 @@ class GraphState:
         self.plans: Dict[str, object] = {}
         # op name -> replay.Node: the ops that plans evaluate, shared between variables
         self.nodes: Dict[str, object] = {}
-        # (variable name, (dtype, shape)) -> (placeholder, row, assign op, group op) of the
-        # bulk loader (loader.py)
+        # (variable name, (dtype, shape), shared handle) -> its Slot in the bulk loader
+        # (loader.py); ("row loop", variable name, (dtype, shape)) -> its LoopSlot (row_loop.py)
         self.loader_slots: Dict[tuple, tuple] = {}
         # variable name -> (stacked flags tensor, row, own flag tensor) (loader.py)
         self.check_slots: Dict[str, tuple] = {}
