@@ -3,7 +3,7 @@
 A run's set-up costs TF about 26 us per op it runs, and a first run pays it once per op; the
 flat loader (``loader``) has an is-initialized op and an assign op per variable (10,000 ops
 for 5,000 variables). Here a batch of same-spec variables is two TF1 while loops (Enter, Merge,
-Switch, NextIteration, Exit: about 60 ops whatever the batch size): the first asks each variable
+Switch, NextIteration, Exit: 66 ops whatever the batch size): the first asks each variable
 whether it holds a value; the second, unless one does and the caller did not say ``force``,
 assigns the fed rows. The variables are reached by index in one vector of handles
 (``_VarHandlesOp`` then ``Pack``), so only resource variables can use it: a ref variable is
