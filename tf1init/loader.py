@@ -220,10 +220,10 @@ def _build_loader(graph, state, missing, ask: bool, shared_handles: bool, when_i
         _remember_flags(state, names, flags, None if shared else stacked_flags, found, shared)
 
 
-def plain_shared_name(op) -> bool:
-    """Whether a ``VarHandleOp`` names its variable plainly (a shared name, no device list), so
-    that another handle op with the same attributes reaches the same variable."""
-    attr = op.node_def.attr
+def plain_shared_name(attr) -> bool:
+    """Whether a ``VarHandleOp`` (its NodeDef's ``attr``) names its variable plainly (a shared
+    name, no device list), so that another handle op with the same attributes reaches the same
+    variable."""
     shared_name = attr["shared_name"].s
     return bool(shared_name) and shared_name != _ANONYMOUS and not attr["allowed_devices"].list.s
 
@@ -234,9 +234,11 @@ def make_shared_handles(graph_def, ops) -> Dict[int, str]:
     targets: Dict[int, str] = {}
     handles = None
     for index, op in enumerate(ops):
-        if op.type != "VarHandleOp" or not plain_shared_name(op):
+        if op.type != "VarHandleOp":
             continue
-        attr = op.node_def.attr
+        attr = op.node_def.attr  # read once: a C call and a parse per op
+        if not plain_shared_name(attr):
+            continue
         shared_name = attr["shared_name"].s
         if handles is None:
             handles = graph_def.node.add(name="handles", op="_VarHandlesOp")

@@ -3,7 +3,7 @@
 A run's set-up costs TF about 26 us per op it runs, and a first run pays it once per op; the
 flat loader (``loader``) has an is-initialized op and an assign op per variable (10,000 ops
 for 5,000 variables). Here a batch of same-spec variables is two TF1 while loops (Enter, Merge,
-Switch, NextIteration, Exit: 66 ops whatever the batch size): the first asks each variable
+Switch, NextIteration, Exit: 65 ops whatever the batch size): the first asks each variable
 whether it holds a value; the second, unless one does and the caller did not say ``force``,
 assigns the fed rows. The variables are reached by index in one vector of handles
 (``_VarHandlesOp`` then ``Pack``), so only resource variables can use it: a ref variable is
@@ -20,10 +20,9 @@ import numpy as np
 from tf1init._graph_state import state_of
 from tf1init._tf import tf, v1
 from tf1init.graph_import import add_python_twins, import_c_ops
-from tf1init.loader import add_node, make_shared_handles, plain_shared_name
+from tf1init.loader import _BOOL, _INT32, add_node, make_shared_handles, plain_shared_name
 
-_BOOL, _INT32 = 10, 3  # DataType enums
-_RESOURCE = 20
+_RESOURCE = 20  # DataType enum of tf.resource
 
 
 class LoopNames(NamedTuple):
@@ -58,8 +57,9 @@ def add_row_loop(graph_def, prefix: str, members: int, dtype_enum: int, shape: S
 
     def loop(frame, first, count, carried=None):
         """k from ``first`` while k < ``count``, in a new frame, carrying ``carried`` ((initial
-        tensor, dtype) or None); (k, carried value, close), close(next carried, after) adds the
-        back edges (k + 1 once ``after`` ran) and returns the carried tensor's Exit (or k's)."""
+        tensor, dtype) or None); (k, carried value, close), close(next carried, after=None) adds
+        the back edges (k + 1, once ``after`` ran if given) and returns the carried tensor's Exit
+        (or k's)."""
         k_merge = add(f"{frame}_k_merge", "Merge", [enter(frame, f"{frame}_k_enter", first, _INT32, False),
                                                     f"{p}/{frame}_k_next"], T=_INT32, N=2)
         go = add(f"{frame}_go", "LoopCond", [add(f"{frame}_more", "Less", [k_merge, count], T=_INT32)])
@@ -73,8 +73,8 @@ def add_row_loop(graph_def, prefix: str, members: int, dtype_enum: int, shape: S
             value_switch = add(f"{frame}_c_switch", "Switch", [value_merge, go], T=dtype)
             value = add(f"{frame}_c", "Identity", [f"{value_switch}:1"], T=dtype)
 
-        def close(next_value, after):
-            done_k = add(f"{frame}_k_done", "Identity", [k, f"^{after}"], T=_INT32)
+        def close(next_value, after=None):
+            done_k = k if after is None else add(f"{frame}_k_done", "Identity", [k, f"^{after}"], T=_INT32)
             one = const(f"{frame}_one", np.int32(1), control=k)
             add(f"{frame}_k_next", "NextIteration", [add(f"{frame}_k_plus", "AddV2", [done_k, one], T=_INT32)],
                 T=_INT32)
@@ -104,7 +104,7 @@ def add_row_loop(graph_def, prefix: str, members: int, dtype_enum: int, shape: S
                 T=_INT32, Tshape=_INT32)
     one_flag = add("one_flag", "Reshape", [flag, const("flag_shape", np.array([1], np.int32), control=k)],
                    T=_BOOL, Tshape=_INT32)
-    flags = close(add("marked", "TensorScatterUpdate", [held, where, one_flag], T=_BOOL, Tindices=_INT32), k)
+    flags = close(add("marked", "TensorScatterUpdate", [held, where, one_flag], T=_BOOL, Tindices=_INT32))
 
     # Then, if none holds a value (or forced), assign row j of ``values`` to member rows[j].
     any_held = add("any_held", "Any", [flags, const("flags_axis", np.int32(0))], Tidx=_INT32, keep_dims=False)
@@ -158,7 +158,7 @@ class LoopRun(NamedTuple):
         return self.feeds, self.fetches, self.targets
 
 
-MIN_VARIABLES = 256  # below this the flat loader's few ops cost less than a loop's ~40 per batch
+MIN_VARIABLES = 256  # below this the flat loader's two ops per variable cost less than 65 per batch
 MIN_ROWS_PER_BATCH = 16
 
 
@@ -170,7 +170,7 @@ def loops_apply(ops, specs) -> bool:
         return False
     if any(dtype.kind not in "biuf" for dtype, _ in specs):
         return False
-    return all(op.type == "VarHandleOp" and plain_shared_name(op) for op in ops)
+    return all(op.type == "VarHandleOp" and plain_shared_name(op.node_def.attr) for op in ops)
 
 
 def loop_slots(graph, ops, specs, when_imported=None):
