@@ -7,7 +7,9 @@ A layer whose std collapses towards 0, or whose zeros climb (dead ReLUs), shows 
 
     >>> import numpy as np, tf1init
     >>> from tf1init._tf import tf
-    >>> model = tf.keras.Sequential([tf.keras.Input((3,)), tf.keras.layers.Dense(2, name="dense")],
+    >>> glorot = tf.keras.initializers.GlorotUniform(seed=1)  # seeded: the same run every time
+    >>> model = tf.keras.Sequential([tf.keras.Input((3,)),
+    ...                              tf.keras.layers.Dense(2, kernel_initializer=glorot, name="dense")],
     ...                             name="net")
     >>> model.compile("sgd", "mse")
     >>> callback = tf1init.WeightStatsCallback()

@@ -57,6 +57,7 @@ def test_batch_norm_resets_the_product(tf, v1):
 
 def test_sampled_when_the_law_is_not_an_affine_random_op(tf, v1):
     graph = tf.Graph()
+    graph.seed = 1  # the sampled variances are the same every run (unseeded, 1/32 +- 1% failed 0.06%)
     with graph.as_default():
         x = v1.placeholder(tf.float32, [None, 32])
         w = kernel(v1, "orth/kernel", [32, 32], v1.orthogonal_initializer())
