@@ -234,16 +234,17 @@ def _uninitialized_in_one_go(session, speculative):
     with _explained(session):
         todo = speculative.load_uninitialized(values)
     _record(session, speculative, values, todo)
-    return tuple(variable_name(speculative.variables[i]) for i in todo)
+    return tuple(speculative.names[i] for i in todo)
 
 
 def _record(session, speculative, values, assigned) -> None:
     """Count the replayed draws of the variables assigned; keep the draws of sources."""
     state = state_of(session.graph)
-    names = [variable_name(v) for v in speculative.variables]
+    names = speculative.names
     replay = speculative.replay
-    assigned_ops = {op for i in assigned for op in state.random_ops[names[i]]}
-    replay.pending = {op: k for op, k in replay.pending.items() if op in assigned_ops}
+    if len(assigned) < len(names):  # else every pending draw was assigned
+        assigned_ops = {op for i in assigned for op in state.random_ops[names[i]]}
+        replay.pending = {op: k for op, k in replay.pending.items() if op in assigned_ops}
     replay.commit()
     for i in assigned:
         if names[i] in state.source_names:

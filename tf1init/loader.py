@@ -19,7 +19,6 @@ import numpy as np
 
 from tf1init._graph_state import state_of
 from tf1init._tf import tf, v1
-from tf1init.dependencies import node
 from tf1init.graph_import import add_python_twins, import_c_ops
 from tf1init.selection import variable_name
 
@@ -42,9 +41,19 @@ def value_spec(variable) -> Optional[Tuple[np.dtype, Tuple[int, ...]]]:
     """(dtype, shape) that the variable's initial value must have, from the graph alone; None
     when the shape is not fully known (the value itself then tells)."""
     shape = variable.shape
-    if not shape.is_fully_defined():
+    if shape.rank is None:
         return None
-    return np.dtype(variable.dtype.base_dtype.as_numpy_dtype), tuple(shape.as_list())
+    dims = tuple(shape.as_list())
+    if None in dims:
+        return None
+    dtype = variable.dtype
+    np_dtype = _NUMPY_DTYPES.get(dtype)
+    if np_dtype is None:
+        np_dtype = _NUMPY_DTYPES[dtype] = np.dtype(dtype.base_dtype.as_numpy_dtype)
+    return np_dtype, dims
+
+
+_NUMPY_DTYPES: Dict[object, np.dtype] = {}  # tf.DType -> numpy dtype, read once per dtype
 
 
 def spec_of(value: np.ndarray) -> Tuple[np.dtype, Tuple[int, ...]]:
@@ -163,7 +172,7 @@ def _build_loader(graph, state, missing, ask: bool, shared_handles: bool, when_i
     shared = make_shared_handles(graph_def, ops) if shared_handles else {}
     flags: List[tuple] = []
     if ask:  # gate = not any(flags): load only if none holds a value
-        flags = _flag_nodes(graph_def, input_map, state, variables, ops, shared)
+        flags = _flag_nodes(graph_def, input_map, state, variables, ops, names, shared)
         add_node(graph_def, "axis", "Const", [], dtype=_INT32, value=tf.make_tensor_proto(0, tf.int32))
         add_node(graph_def, "any", "Any", ["flags", "axis"], Tidx=_INT32, keep_dims=False)
         add_node(graph_def, "none", "LogicalNot", ["any"])
@@ -183,14 +192,14 @@ def _build_loader(graph, state, missing, ask: bool, shared_handles: bool, when_i
         if stacked:
             add_node(graph_def, f"rows{number}", "Unpack", [f"gated{number}:1"], T=dtype_enum, num=len(members), axis=0)
         for row, index in enumerate(members):
-            original = node(graph, variables[index].initializer.name, state.nodes)
+            original = variables[index].initializer.node_def  # one C call; nothing else reads it
             target = shared.get(index)
             if target is None:
-                holder, output = original.inputs[0]  # the ref or the resource handle
+                holder, _, output = original.input[0].partition(":")  # the ref or the resource handle
                 target = f"variable{index}"
-                input_map[f"{target}:0"] = by_name(holder).outputs[output]
+                input_map[f"{target}:0"] = by_name(holder).outputs[int(output) if output else 0]
             assign = graph_def.node.add()
-            assign.CopyFrom(original.node_def)
+            assign.CopyFrom(original)
             assign.name = f"assign{index}"
             assign.attr.pop("_class", None)  # names ops outside this import; edges colocate it
             del assign.input[:]
@@ -277,21 +286,21 @@ def add_node(graph_def, name, op, inputs, **attrs):
     return node_def
 
 
-def _flag_node(graph_def, input_map, state, variable, op, name, target, shared=None):
+def _flag_node(graph_def, input_map, state, variable, op, op_name, name, target, shared=None):
     """(node name, existing tensor or None): the is-initialized flag of ``variable`` (its op
-    ``op``), reusing one the graph has; ``target`` names the variable's ref or handle.
+    ``op``, named ``op_name``), reusing one the graph has; ``target`` names the variable's ref or handle.
     ``shared``: a handle made by the loader (``make_shared_handles``) that the flag asks through."""
     if shared is not None:
         graph_def.node.add(name=name, op="VarIsInitializedOp", input=[shared])
         return name, None
-    existing = state.is_initialized.get(op.name)
+    existing = state.is_initialized.get(op_name)
     op_type = op.type
+    holder = op.outputs[0]
     if existing is None and op_type == "VarHandleOp":
         existing = getattr(variable, "_is_initialized_op", None)
-    holder = op.outputs[0]
-    if existing is None:  # one built before (e.g. in a graph imported from a MetaGraphDef)
-        wanted = _FLAG_OPS.get(op_type)
-        existing = next((c.outputs[0] for c in holder.consumers() if c.type == wanted), None)
+        if existing is None:  # one built before (e.g. in a graph imported from a MetaGraphDef)
+            existing = next((c.outputs[0] for c in holder.consumers() if c.type == "VarIsInitializedOp"), None)
+    # (A ref variable rarely has one, and looking costs a C call per variable: a new one is made.)
     if existing is not None:
         input_map[f"{name}:0"] = existing
         return name, existing
@@ -322,21 +331,22 @@ def _build_checks(graph, state, variables) -> None:
     ops = [variable.op for variable in variables]
     graph_def = v1.GraphDef()
     input_map = {}
-    flags = _flag_nodes(graph_def, input_map, state, variables, ops, {})
+    names = [op.name for op in ops]
+    flags = _flag_nodes(graph_def, input_map, state, variables, ops, names, {})
     scope = import_c_ops(graph, graph_def, input_map, "tf1init_loader")
     add_python_twins(graph)
 
     def found(name):
         return graph._get_operation_by_name(f"{scope}/{name}")  # noqa: SLF001
 
-    _remember_flags(state, [op.name for op in ops], flags, found("flags").outputs[0], found)
+    _remember_flags(state, names, flags, found("flags").outputs[0], found)
 
 
-def _flag_nodes(graph_def, input_map, state, variables, ops, shared) -> List[tuple]:
+def _flag_nodes(graph_def, input_map, state, variables, ops, names, shared) -> List[tuple]:
     """Each variable's is-initialized flag (``_flag_node``) and their stack, ``flags``."""
-    flags = [_flag_node(graph_def, input_map, state, variable, op, f"initialized{index}", f"variable{index}",
+    flags = [_flag_node(graph_def, input_map, state, variable, op, op_name, f"initialized{index}", f"variable{index}",
                         shared.get(index))
-             for index, (variable, op) in enumerate(zip(variables, ops))]
+             for index, (variable, op, op_name) in enumerate(zip(variables, ops, names))]
     add_node(graph_def, "flags", "Pack", [name for name, _ in flags], T=_BOOL, N=len(flags), axis=0)
     return flags
 

@@ -62,6 +62,7 @@ class SpeculativeLoad:
         self.specs = specs
         self.slots = slots
         self.replay = None
+        self.names: List[str] = []  # the variables' names, once ``applies`` has read them
 
     def abandon(self) -> None:
         for run in (self.check_run, self.load_run):
@@ -71,7 +72,7 @@ class SpeculativeLoad:
     def applies(self, order) -> bool:
         """Whether the analysis agrees: one layer, every value replayable, nothing shared."""
         state = state_of(self.session.graph)
-        names = [variable_name(v) for v in self.variables]
+        self.names = names = [variable_name(v) for v in self.variables]  # read here, off the critical path
         return len(order) == 1 and all(
             state.plans.get(n) is not None and not state.shares[n] and not state.reads[n] for n in names
         )
