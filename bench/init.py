@@ -28,6 +28,7 @@ round (its rows run back to back), which shows how far machine drift moves them.
 Usage: python bench/init.py [--kinds ref,resource] [--repeat K] [N ...]
 """
 import argparse
+import compileall
 import gc
 import json
 import os
@@ -156,6 +157,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.row:
         return run_row(args.row, args.meta, args.out)
+    # Byte-compile tf1init as an install does (pip compiles; a source tree under
+    # PYTHONDONTWRITEBYTECODE would otherwise compile its modules inside every first call timed).
+    compileall.compile_dir(os.path.dirname(tf1init.__file__), quiet=1)
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     fast = tf1init.session_config().graph_options
     print("sessions: raw global, ours(default), snippet: tf.compat.v1.Session() (default config); "
