@@ -24,7 +24,6 @@ from tf1init.selection import variable_name
 
 _REF_VARIABLE_OPS = frozenset({"VariableV2", "Variable"})
 _KNOWN_VARIABLE_OPS = _REF_VARIABLE_OPS | {"VarHandleOp"}
-_FLAG_OPS = {"VariableV2": "IsVariableInitialized", "Variable": "IsVariableInitialized", "VarHandleOp": "VarIsInitializedOp"}
 _BOOL = 10  # DataType enums of tf.bool, tf.int32
 _INT32 = 3
 _ANONYMOUS = b"cd2c89b7-88b7-44c8-ad83-06c2a9158347"  # ResourceHandle::ANONYMOUS_NAME: no shared name
@@ -288,7 +287,8 @@ def add_node(graph_def, name, op, inputs, **attrs):
 
 def _flag_node(graph_def, input_map, state, variable, op, op_name, name, target, shared=None):
     """(node name, existing tensor or None): the is-initialized flag of ``variable`` (its op
-    ``op``, named ``op_name``), reusing one the graph has; ``target`` names the variable's ref or handle.
+    ``op``, named ``op_name``), reusing one tf1init made before or, for a resource variable,
+    the graph's own; ``target`` names the variable's ref or handle.
     ``shared``: a handle made by the loader (``make_shared_handles``) that the flag asks through."""
     if shared is not None:
         graph_def.node.add(name=name, op="VarIsInitializedOp", input=[shared])
@@ -300,7 +300,8 @@ def _flag_node(graph_def, input_map, state, variable, op, op_name, name, target,
         existing = getattr(variable, "_is_initialized_op", None)
         if existing is None:  # one built before (e.g. in a graph imported from a MetaGraphDef)
             existing = next((c.outputs[0] for c in holder.consumers() if c.type == "VarIsInitializedOp"), None)
-    # (A ref variable rarely has one, and looking costs a C call per variable: a new one is made.)
+    # A ref variable rarely has an IsVariableInitialized op of its own, and looking among its
+    # consumers costs a C call per variable: a new flag is made instead.
     if existing is not None:
         input_map[f"{name}:0"] = existing
         return name, existing
