@@ -236,15 +236,19 @@ def plain_shared_name(attr) -> bool:
     return bool(shared_name) and shared_name != _ANONYMOUS and not attr["allowed_devices"].list.s
 
 
-def make_shared_handles(graph_def, ops) -> Dict[int, str]:
+def make_shared_handles(graph_def, ops, attrs=None) -> Dict[int, str]:
     """One ``_VarHandlesOp`` node, ``handles``, making the handles of the resource variables
-    among ``ops`` (those with a plain shared name); {index in ops: its output's name}."""
+    among ``ops`` (those with a plain shared name); {index in ops: its output's name}.
+    ``attrs``: each op's NodeDef ``attr`` where the caller has read them already."""
     targets: Dict[int, str] = {}
     handles = None
     for index, op in enumerate(ops):
-        if op.type != "VarHandleOp":
-            continue
-        attr = op.node_def.attr  # read once: a C call and a parse per op
+        if attrs is None:
+            if op.type != "VarHandleOp":
+                continue
+            attr = op.node_def.attr  # read once: a C call and a parse per op
+        else:
+            attr = attrs[index]
         if not plain_shared_name(attr):
             continue
         shared_name = attr["shared_name"].s

@@ -26,7 +26,7 @@ from tf1init.loader import (
     value_spec,
 )
 from tf1init.replay import NotReplayable, Replay, replay_allowed
-from tf1init.row_loop import loop_feeds, loop_slots, loops_apply
+from tf1init.row_loop import loop_feeds, loop_handle_attrs, loop_slots
 from tf1init.selection import variable_name
 
 
@@ -48,13 +48,8 @@ class SpeculativeLoad:
         else:
             self.flag_tensors = []
         self.placeholders = loader_placeholders(slots, ask=self.asks_in_run)
-        if load_run is not None and load_run.feed_names != [p.name for p in self.placeholders]:
-            load_run.abandon()  # not the order loader_feeds fills (never expected)
-            load_run = None
-        if load_run is None:
-            load_run = BackgroundRun(session, self.placeholders, self.flag_tensors if self.asks_in_run else [],
-                                     loader_targets(slots))
-        self.load_run = load_run
+        self.load_run = self._started_or_new(load_run, self.flag_tensors if self.asks_in_run else [],
+                                             loader_targets(slots))
 
     def _begin(self, session, variables: Sequence, specs, slots) -> None:
         self.session = session
@@ -63,6 +58,16 @@ class SpeculativeLoad:
         self.slots = slots
         self.replay = None
         self.names: List[str] = []  # the variables' names, once ``applies`` has read them
+
+    def _started_or_new(self, load_run: Optional[BackgroundRun], fetches, targets) -> BackgroundRun:
+        """``load_run`` (started by name when the ops were imported) if it feeds
+        ``self.placeholders`` in order; else a new BackgroundRun of this load."""
+        if load_run is not None and load_run.feed_names != [p.name for p in self.placeholders]:
+            load_run.abandon()  # not the order the feeds are filled in (never expected)
+            load_run = None
+        if load_run is None:
+            load_run = BackgroundRun(self.session, self.placeholders, fetches, targets)
+        return load_run
 
     def abandon(self) -> None:
         for run in (self.check_run, self.load_run):
@@ -128,12 +133,7 @@ class LoopLoad(SpeculativeLoad):
         self.batches = list({slot.batch: None for slot in slots})
         self.flag_tensors = [batch.flags for batch in self.batches]
         self.placeholders = [t for batch in self.batches for t in (batch.values, batch.rows)]
-        if load_run is not None and load_run.feed_names != [p.name for p in self.placeholders]:
-            load_run.abandon()  # not the order built here (never expected)
-            load_run = None
-        if load_run is None:
-            load_run = BackgroundRun(session, self.placeholders, self.flag_tensors, [b.done for b in self.batches])
-        self.load_run = load_run
+        self.load_run = self._started_or_new(load_run, self.flag_tensors, [b.done for b in self.batches])
 
     def load(self, values) -> None:
         self._load(values, only_uninitialized=False)
@@ -172,14 +172,16 @@ def speculate(session, variables: Sequence, *, check: bool = False) -> Optional[
 
     load = None
     try:
+        one_device = single_device(session)
         ops = [v.op for v in variables]
-        if single_device(session) and loops_apply(ops, specs):
-            slots = loop_slots(session.graph, ops, specs, when_imported=start)
+        attrs = loop_handle_attrs(ops, specs) if one_device else None
+        if attrs is not None:
+            slots = loop_slots(session.graph, ops, specs, attrs, when_imported=start)
             if slots is None:
                 return None
             load = LoopLoad(session, variables, specs, slots, load_run=started[0] if started else None)
             return load
-        slots = loader_slots(session.graph, variables, specs, ask=check, shared_handles=single_device(session),
+        slots = loader_slots(session.graph, variables, specs, ask=check, shared_handles=one_device,
                              when_imported=start)
         if slots is None:
             return None
