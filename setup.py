@@ -1,8 +1,4 @@
-"""tf1init: initialize TF1 graph-mode variables correctly and fast, and migrate them to TF2.
-
-The source folder ``migrations/`` is installed as ``tf1init.migrations`` so that a top-level
-package named ``migrations`` never lands in site-packages (it would shadow users' own folders).
-"""
+"""tf1init: initialize TF1 graph-mode variables correctly in sessions, and migrate them to TF2."""
 from setuptools import find_packages, setup
 
 RUNTIME = [
@@ -21,14 +17,8 @@ setup(
     long_description=open("README.md", encoding="utf-8").read(),
     long_description_content_type="text/markdown",
     python_requires=">=3.9",
-    packages=(
-        ["tf1init"]
-        + ["tf1init." + name for name in find_packages("tf1init")]
-        + ["tf1init.migrations"]
-        + ["tf1init.migrations." + name for name in find_packages("migrations")]
-    ),
+    packages=find_packages(include=["tf1init", "tf1init.*"]),
     package_data={"tf1init": ["py.typed"], "tf1init.migrations": ["*.json"]},
-    package_dir={"tf1init.migrations": "migrations"},
     install_requires=RUNTIME,
     extras_require={
         # tf-keras carries the Keras 2 `tf.compat.v1.layers` that Keras 3 dropped.

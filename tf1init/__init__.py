@@ -21,6 +21,10 @@ _LAZY: "dict[str, str]" = {  # (no typing import: it costs more than a cached `m
     "SessionClosedError": "tf1init.errors",
     "DependencyCycleError": "tf1init.errors",
     "UninitializedVariablesError": "tf1init.errors",
+    "NotASessionError": "tf1init.errors",
+    "NotGraphModeError": "tf1init.errors",
+    "UnfedPlaceholderError": "tf1init.errors",
+    "SeedTooLateError": "tf1init.errors",
     # session initialization (TensorFlow)
     "initialize_all": "tf1init.initialization",
     "initialize": "tf1init.initialization",

@@ -34,6 +34,31 @@ class UninitializedVariablesError(Tf1initError, RuntimeError):
         self.variables = tuple(variables)
 
 
+class NotASessionError(Tf1initError, TypeError):
+    """Something that is not a session was passed where tf1init runs ops (a Graph, an eager
+    variable, None...); the message says what to pass instead."""
+
+
+class NotGraphModeError(Tf1initError, TypeError):
+    """An eager (TF2) variable was passed: it holds its value from creation and has no
+    initializer to run in a session."""
+
+
+class UnfedPlaceholderError(Tf1initError, ValueError):
+    """An initial value reads a placeholder that nothing feeds; ``variables`` are the variables
+    whose initial value needs it, ``placeholders`` the placeholders' names."""
+
+    def __init__(self, message: str, variables: Sequence[str] = (), placeholders: Sequence[str] = ()):
+        super().__init__(message)
+        self.variables = tuple(variables)
+        self.placeholders = tuple(placeholders)
+
+
+class SeedTooLateError(Tf1initError, RuntimeError):
+    """``seed=`` would change the seeds of random ops this session has already run: TensorFlow
+    keeps the attributes a session first saw, so the new seed would be silently ignored."""
+
+
 def closest(name: str, candidates: Iterable[str], n: int = 5) -> List[str]:
     """The candidates that look most like ``name``, best first (for 'did you mean' messages)."""
     candidates = list(candidates)
