@@ -9,10 +9,10 @@ import pytest
 REPO = pathlib.Path(__file__).resolve().parents[1]
 DOCTEST_MODULES = [
     "tf1init",
-    "tf1init.initialization",
-    "tf1init.derived",
-    "tf1init.readiness",
-    "tf1init.sessions",
+    "tf1init.session.initialization",
+    "tf1init.graph.derived",
+    "tf1init.session.readiness",
+    "tf1init.session.sessions",
     "tf1init.layers",
     "tf1init.checkpoints.restore",
 ]

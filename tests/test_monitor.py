@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import tf1init
-from tf1init import monitor
+from tf1init.observe import monitor
 
 X = np.random.default_rng(0).normal(size=(32, 3)).astype(np.float32)
 Y = (X @ np.array([[1.0], [-2.0], [0.5]], np.float32) + 0.3).astype(np.float32)

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 import tf1init
-from tf1init import plots
-from tf1init.monitor import StatsHistory
+from tf1init.observe import plots
+from tf1init.observe.monitor import StatsHistory
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -91,7 +91,7 @@ def test_history_figure_has_a_panel_per_statistic(tmp_path):
 def test_matplotlib_loads_only_to_draw_and_pyplot_never():
     code = (
         "import sys, numpy as np, tempfile, os\n"
-        "import tf1init, tf1init.plots\n"
+        "import tf1init, tf1init.observe.plots\n"
         "before = 'matplotlib' in sys.modules\n"
         "tf1init.plot_histograms({'a/w': np.ones((2, 2))}, os.path.join(tempfile.mkdtemp(), 'p.png'))\n"
         "print(before, 'matplotlib' in sys.modules, 'matplotlib.pyplot' in sys.modules,\n"

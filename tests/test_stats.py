@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import tf1init
-from tf1init import stats
+from tf1init.observe import stats
 from tf1init.errors import SelectionError, UninitializedVariablesError
 
 RNG = np.random.default_rng(0)

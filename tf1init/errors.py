@@ -97,7 +97,7 @@ class UnknownActivationError(Tf1initError, ValueError):
     """An activation the recommendation table does not know (the message lists the closest)."""
 
 
-# --- weight statistics and the initialization doctor (tf1init.stats, tf1init.doctor) ---
+# --- weight statistics and the initialization doctor (tf1init.observe.stats, tf1init.doctor) ---
 
 
 class DoctorInputError(Tf1initError, ValueError):
@@ -141,7 +141,7 @@ class FinalizedGraphError(CheckpointError, RuntimeError):
     """Restore ops are needed but the graph is finalized (call prepare_restore before finalizing)."""
 
 
-# --- pitfalls (issue 7): TF errors translated by tf1init.explain_errors ---
+# --- pitfalls (issue 7): TF errors translated by tf1init.session.explain_errors ---
 
 
 class NotInCheckpointError(CheckpointError, LookupError):

@@ -66,11 +66,12 @@ PITFALLS: Tuple[Pitfall, ...] = (
         ),
         ours=(
             "Our global and selective calls walk each initial value's ops to find the variables "
-            "it reads and the initial values it shares, then run the initializers in dependency "
-            "layers: 0 failures in 100 fresh sessions in all four modes, with Grappler on and "
-            "off. `tf1init.initialized_value(a)` works for both variable kinds, and a derived "
-            "variable equals its source's initial draw, even when initialized in a later call "
-            "or a later layer."
+            "it reads, then run the initializers in dependency layers, drawing each random op "
+            "once per call: 0 failures in 100 fresh sessions in all four modes, with Grappler "
+            "on and off. `tf1init.initialized_value(a)` works for both variable kinds: a derived "
+            "variable initialized with its source equals the source's draw; initialized later, "
+            "it follows the source's value in that session (after a restore, the restored "
+            "value), as TF1's `initialized_value()` did."
         ),
         api=("initialize_all", "initialize", "initialize_uninitialized", "initialized_value"),
         references=(
@@ -180,9 +181,11 @@ PITFALLS: Tuple[Pitfall, ...] = (
         ours=(
             "Our calls build their ops once per graph and reuse them: 1,000 calls of "
             "initialize_all, initialize, initialize_uninitialized, assert_initialized, "
-            "uninitialized_variables and fingerprint add no node after the first. "
-            "`tf1init.prepare(graph)` builds them up front, so all of them work on a finalized "
-            "graph."
+            "uninitialized_variables and fingerprint add no node after the first, and "
+            "initializing adds none at all. All of them work on a finalized graph; "
+            "`tf1init.prepare(graph)` before finalizing builds the is-initialized checks of ref "
+            "variables up front, where a finalized graph without them is asked one variable "
+            "per run."
         ),
         api=("prepare",),
         references=(
@@ -193,7 +196,7 @@ PITFALLS: Tuple[Pitfall, ...] = (
         raw_tests=(_T + "test_p05_loops.py::test_raw_initializer_built_in_a_loop_grows_the_graph",),
         ours_tests=(
             _T + "test_p05_loops.py::test_ours_called_1000_times_adds_no_ops_on_a_prepared_finalized_graph",
-            _T + "test_p05_loops.py::test_ours_needs_prepare_for_ref_variables_on_a_finalized_graph",
+            _T + "test_p05_loops.py::test_ours_works_on_a_finalized_graph_without_prepare",
         ),
     ),
     Pitfall(

@@ -112,8 +112,13 @@ def test_no_checkpoint_yet_initializes_everything(model, tmp_path):
     report = tf1init.restore_or_initialize(model.session, tmp_path)
     assert report.checkpoint is None and report.restored == {}
     assert report.initialized == ("dense/kernel", "dense/bias", "global_step", "head/kernel", "count")
-    report = tf1init.restore_or_initialize(model.session, None, seed=3)
+    # This session already ran the random ops unseeded: TF would ignore new seeds there.
+    with pytest.raises(tf1init.SeedTooLateError, match="seed=3"):
+        tf1init.restore_or_initialize(model.session, None, seed=3)
+    fresh = type(model.session)(graph=model.session.graph)
+    report = tf1init.restore_or_initialize(fresh, None, seed=3)
     assert len(report.initialized) == 5
+    fresh.close()
 
 
 def test_local_variables_restore_only_when_included(tf, v1, kind, tmp_path):

@@ -5,11 +5,11 @@ import importlib
 import pytest
 
 MODULES = [
-    "tf1init.big_arrays",
-    "tf1init.preparation",
-    "tf1init.seeding",
-    "tf1init.fingerprints",
-    "tf1init.explain_errors",
+    "tf1init.graph.arrays",
+    "tf1init.session.preparation",
+    "tf1init.graph.seeding",
+    "tf1init.observe.fingerprints",
+    "tf1init.session.explain_errors",
     "tf1init.checkpoints.scaffold",
 ]
 

@@ -67,5 +67,7 @@ def test_ours_orders_dependent_initial_values(mode_results, combination):
     assert ours["default"] == 0
     assert ours["grappler_off"] == 0
     # Initialized in a later call, after `a` was reassigned: a*2 reads a's current value (as
-    # written); the two initial-value forms get a's initial draw, not a fresh sample.
-    assert ours["later_call"] == ["2*current", "2*drawn", "2*drawn"]
+    # written), and so does tf1init.initialized_value(a) (TF1's initialized_value() read the
+    # value of an initialized source); a.initial_value*2 runs a's initializer ops again, a
+    # fresh sample, as in TensorFlow.
+    assert ours["later_call"] == ["2*current", "2*current", "other"]

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import tf1init
-from tf1init.fingerprints import value_fingerprint
+from tf1init.observe.fingerprints import value_fingerprint
 
 
 def build(tf, v1, kind, *, edit=False, keras_init=False):

@@ -18,16 +18,16 @@ from tf1init.checkpoints.mapping import Piece, Source, assign_entries
 from tf1init.checkpoints.reader import Entry, resolve_checkpoint, verify_checkpoint
 from tf1init.checkpoints.report import Mismatch, RestoreReport
 from tf1init.checkpoints.suggest import suggest_mapping
-from tf1init.dependencies import analyse
-from tf1init._graph_state import state_of
+from tf1init.graph.analysis import analyse, effective
 from tf1init.errors import (
     CheckpointMismatchError,
     CheckpointNotFoundError,
     CorruptCheckpointError,
     FinalizedGraphError,
 )
-from tf1init.initialization import check_session, run_initializers
-from tf1init.selection import graph_variables, select_variables, variable_name
+from tf1init.session.initialization import apply_seed, run_initializers
+from tf1init.session.sessions import as_session
+from tf1init.graph.selection import graph_variables, select_variables, variable_name
 
 POLICIES = ("partial", "strict")
 
@@ -126,7 +126,7 @@ def prepare_restore(
 
 def _restore_or_initialize(session, checkpoint, *, selection, mapping, include, exclude, policy, seed):
     _check_policy_name(policy)
-    check_session(session)
+    session = as_session(session)
     plan = _plan(session.graph, checkpoint, selection, mapping, include, exclude, policy)
     report = plan.report
     to_initialize = plan.initialize
@@ -138,7 +138,9 @@ def _restore_or_initialize(session, checkpoint, *, selection, mapping, include, 
     try:
         if _reads_restored(to_initialize, plan.restore):
             # An initial value reads a restored variable: restore first, then initialize.
-            session.run(*work)
+            if seed is not None:
+                apply_seed(session, to_initialize, seed)  # before the restore loads the graph
+            run_initializers(session, [], also=work)
             report.initialized = run_initializers(session, to_initialize, seed=seed)
         else:
             report.initialized = run_initializers(session, to_initialize, seed=seed, also=work)
@@ -312,13 +314,14 @@ def _source_signature(source: Source, entries) -> Tuple[Tuple[int, ...], str]:
 
 
 def _reads_restored(to_initialize: Sequence, restore) -> bool:
+    """Whether an initial value reads a restored variable (or uses its initialized_value())."""
     if not to_initialize:
         return False
-    analyse(to_initialize)
-    state = state_of(to_initialize[0].graph)
+    found = analyse(to_initialize)
+    chosen = set(found)
     return any(
-        (state.reads[variable_name(v)] | state.shares[variable_name(v)]) & restore.keys()
-        for v in to_initialize
+        (effective(n, found, chosen, "reads") | effective(n, found, chosen, "sources")) & restore.keys()
+        for n in found
     )
 
 
@@ -381,12 +384,5 @@ def _build_restore_ops(graph, restore, entries) -> _RestoreOps:
 
 def _assign_op(variable, value):
     if variable.op.type == "VarHandleOp":
-        try:
-            # Half the Python cost of tf.raw_ops (its argument checks): 0.7 s at 4,000 variables.
-            return variable.graph._create_op_internal(  # noqa: SLF001
-                "AssignVariableOp", [variable.handle, value], [],
-                attrs={"dtype": v1.AttrValue(type=value.dtype.as_datatype_enum)},
-            )
-        except (AttributeError, TypeError):  # a TensorFlow without this private entry point
-            return tf.raw_ops.AssignVariableOp(resource=variable.handle, value=value)
+        return tf.raw_ops.AssignVariableOp(resource=variable.handle, value=value)
     return v1.assign(variable, value, validate_shape=True).op

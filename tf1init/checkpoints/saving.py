@@ -16,8 +16,8 @@ from typing import Optional
 
 from tf1init._tf import v1
 from tf1init.checkpoints import _atomic
-from tf1init.initialization import check_session
-from tf1init.selection import select_variables, variable_name
+from tf1init.session.sessions import as_session
+from tf1init.graph.selection import select_variables, variable_name
 
 DEFAULT_NAME = "model.ckpt"
 
@@ -78,7 +78,7 @@ class AtomicSaver:
         and nothing it needs is touched.
         """
         if session is not None:
-            check_session(session)
+            session = as_session(session)
         prefix = checkpoint_prefix(directory_or_prefix)
         if not os.path.basename(prefix):
             raise ValueError(f"{directory_or_prefix!r} names no checkpoint prefix")
@@ -112,7 +112,7 @@ class AtomicSaver:
         if session is None:
             self.saver.restore(None, os.fspath(prefix))
             return
-        check_session(session)
+        session = as_session(session)
         with session.graph.as_default():
             self.saver.restore(session, os.fspath(prefix))
 
@@ -128,7 +128,7 @@ def save_checkpoint(session, directory_or_prefix, *, var_list=None, global_step=
     The function form of :class:`AtomicSaver`: the saver is built on the first call for a graph
     and variable list, and reused (repeated calls add no ops to the graph).
     """
-    check_session(session)
+    session = as_session(session)
     graph = session.graph
     variables = select_variables(graph, var_list) if var_list is not None else None
     if var_list is None:

@@ -15,8 +15,9 @@ The scaffold's Saver still saves every variable, so ``CheckpointSaverHook`` is u
 from typing import List, Optional
 
 from tf1init._tf import tf, v1
+from tf1init._tf_private import unsafe_unfinalize
 from tf1init.checkpoints.restore import restore_or_initialize
-from tf1init.preparation import prepare
+from tf1init.session.preparation import prepare
 
 
 class RestoreOrInitializeScaffold(v1.train.Scaffold):
@@ -85,7 +86,7 @@ class RestoreOrInitializeScaffold(v1.train.Scaffold):
         graph = session.graph
         refinalize = graph.finalized
         if refinalize:
-            graph._unsafe_unfinalize()  # noqa: SLF001 - the one TF hook for this
+            unsafe_unfinalize(graph)  # the one TF hook for this
         try:
             report = restore_or_initialize(session, checkpoint, **self.options)
         finally:

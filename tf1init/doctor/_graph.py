@@ -13,11 +13,11 @@ import numpy as np
 from tf1init._tf import tf, v1
 from tf1init.catalogue.dispatch import _OP_TO_LAYER
 from tf1init.catalogue.fans import compute_fans
-from tf1init.dependencies import initial_value_op
+from tf1init.graph.analysis import initial_value_op
 from tf1init.doctor._initial_value import from_values, read_initial_law
 from tf1init.doctor._model import FROM_INITIALIZER, FROM_SAMPLE, UNKNOWN, Layer
 from tf1init.errors import FanError
-from tf1init.selection import graph_variables, variable_name
+from tf1init.graph.selection import graph_variables, variable_name
 
 _READS = frozenset({"Identity", "ReadVariableOp", "Cast", "Enter"})
 _CONV_FILTER_INPUT = 1
@@ -113,8 +113,8 @@ def _sample_initial_values(graph, variables) -> Dict[str, np.ndarray]:
 
     Initial values that read other variables are sampled after initializing everything.
     """
-    from tf1init.initialization import initialize_all
-    from tf1init.sessions import session_config
+    from tf1init.session.initialization import initialize_all
+    from tf1init.session.sessions import session_config
 
     if not variables:
         return {}

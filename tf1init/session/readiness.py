@@ -6,29 +6,38 @@ reads it, with the call that fixes it.
 """
 from typing import Dict, List, Optional, Sequence
 
-from tf1init.dependencies import VARIABLE_OPS
 from tf1init.errors import UninitializedVariablesError
-from tf1init.initialization import check_session, initialized_flags
-from tf1init.selection import graph_variables, variable_name
+from tf1init.graph.analysis import VARIABLE_OPS
+from tf1init.graph.selection import graph_variables, variable_name
+from tf1init.session.flags import initialized_flags
+from tf1init.session.sessions import as_session
 
 
 _READS = frozenset({"Identity", "ReadVariableOp"})
 
 
-def _fetch_ops(fetches) -> List:
+def _fetch_ops(graph, fetches) -> List:
+    """The ops a run's fetches name: tensors, ops, variables, or their names ('total:0')."""
     if isinstance(fetches, (list, tuple, set)):
-        return [op for item in fetches for op in _fetch_ops(item)]
+        return [op for item in fetches for op in _fetch_ops(graph, item)]
     if isinstance(fetches, dict):
-        return _fetch_ops(list(fetches.values()))
+        return _fetch_ops(graph, list(fetches.values()))
+    if isinstance(fetches, str):
+        try:
+            fetches = graph.as_graph_element(fetches)
+        except (KeyError, ValueError) as error:
+            raise ValueError(f"the fetch {fetches!r} names nothing in the session's graph: {error}") from None
     if hasattr(fetches, "op") and hasattr(fetches.op, "inputs"):
         return [fetches.op]
-    return [fetches]
+    if hasattr(fetches, "inputs") and hasattr(fetches, "control_inputs"):
+        return [fetches]
+    raise TypeError(f"cannot tell which ops the fetch {fetches!r} runs: pass tensors, ops or their names")
 
 
 def variables_needed(graph, fetches) -> Dict[str, str]:
     """Variable name -> name of the first op found that reads it, for the ops ``fetches`` run."""
     needed: Dict[str, str] = {}
-    stack = [(op, op.name) for op in _fetch_ops(fetches)]
+    stack = [(op, op.name) for op in _fetch_ops(graph, fetches)]
     seen = set()
     while stack:
         op, consumer = stack.pop()
@@ -49,13 +58,12 @@ def assert_initialized(session, fetches=None, *, fix: Optional[str] = None) -> N
     """Raise UninitializedVariablesError if a variable that ``fetches`` read (all variables when
     ``fetches`` is None) holds no value. One cheap run; nothing is changed.
 
-        >>> import tf1init
-        >>> from tf1init._tf import tf, v1
+        >>> import tensorflow as tf, tf1init
         >>> graph = tf.Graph()
         >>> with graph.as_default():
-        ...     w = v1.Variable(v1.zeros([2, 3]), name="w")
+        ...     w = tf.compat.v1.Variable(tf.zeros([2, 3]), name="w")
         ...     y = tf.reduce_sum(w, name="total")
-        >>> session = v1.Session(graph=graph)
+        >>> session = tf.compat.v1.Session(graph=graph)
         >>> tf1init.assert_initialized(session, y)
         Traceback (most recent call last):
         ...
@@ -63,7 +71,7 @@ def assert_initialized(session, fetches=None, *, fix: Optional[str] = None) -> N
           w  shape (2, 3)  float32  resource variable  read by total
         Initialize them first, e.g. tf1init.initialize_uninitialized(session).
     """
-    check_session(session)
+    session = as_session(session, "assert_initialized")
     graph = session.graph
     variables = graph_variables(graph)
     readers: Dict[str, str] = {}

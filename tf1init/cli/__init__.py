@@ -20,7 +20,7 @@ COMMANDS: "Dict[str, Tuple[str, str]]" = {}
 COMMANDS["migrate"] = ("tf1init.migrations.cli", "rewrite TF1 initialization code to TF2 (diff, write or check)")
 COMMANDS["explain"] = ("tf1init.migrations.explain", "print a migration rule's description and examples")
 COMMANDS["doctor"] = ("tf1init.doctor.cli", "check a TF1 graph's or Keras model's initialization, layer by layer")
-COMMANDS["stats"] = ("tf1init.stats_cli", "weight statistics (and histograms) of a checkpoint, model file or graph")
+COMMANDS["stats"] = ("tf1init.cli.stats", "weight statistics (and histograms) of a checkpoint, model file or graph")
 COMMANDS["ckpt"] = ("tf1init.checkpoints.ckpt_cli", "list a checkpoint's tensors (ls) or compare two checkpoints (diff)")
 COMMANDS["pitfalls"] = ("tf1init.pitfalls", "list the known TF1 initialization/restore pitfalls, or print one")
 

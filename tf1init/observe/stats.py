@@ -217,9 +217,9 @@ def select_names(names: Sequence[str], selection) -> List[str]:
 def _session_values(session, selection) -> "OrderedDict[str, np.ndarray]":
     from tf1init._tf import tf
     from tf1init.errors import UninitializedVariablesError
-    from tf1init.initialization import uninitialized_variables
-    from tf1init.readiness import _message
-    from tf1init.selection import select_variables, variable_name
+    from tf1init.session.initialization import uninitialized_variables
+    from tf1init.session.readiness import _message
+    from tf1init.graph.selection import select_variables, variable_name
 
     variables = select_variables(session.graph, selection)
     try:

@@ -14,7 +14,7 @@ from typing import Dict, Iterable, Optional
 import numpy as np
 
 from tf1init._tf import tf, v1
-from tf1init.selection import variable_name
+from tf1init.graph.selection import variable_name
 
 # graph -> {variable name: (placeholder, array)}
 _FEEDS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()

@@ -40,8 +40,8 @@ def _source(target: str):
         return target, None
     from tf1init._tf import v1
     from tf1init.doctor._load import GRAPH, load
-    from tf1init.initialization import initialize_all
-    from tf1init.sessions import session_config
+    from tf1init.session.initialization import initialize_all
+    from tf1init.session.sessions import session_config
 
     kind, value = load(target)
     if kind != GRAPH:
@@ -53,7 +53,7 @@ def _source(target: str):
 
 def run(args) -> int:
     from tf1init.errors import DoctorInputError, SelectionError
-    from tf1init.stats import weight_stats
+    from tf1init.observe.stats import weight_stats
 
     selection = args.select
     if selection is not None and args.regex:
@@ -69,7 +69,7 @@ def run(args) -> int:
         report = weight_stats(source, selection)
         plot = None
         if args.histograms:
-            from tf1init.plots import plot_histograms
+            from tf1init.observe.plots import plot_histograms
 
             plot = plot_histograms(source, args.histograms, selection)
     except (DoctorInputError, SelectionError) as error:

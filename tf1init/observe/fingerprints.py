@@ -11,8 +11,8 @@ from typing import Callable, Dict, Mapping, Optional, Tuple, Union
 
 import numpy as np
 
-from tf1init.explain_errors import explained_errors
-from tf1init.selection import select_variables, variable_name
+from tf1init.session.explain_errors import explained_errors
+from tf1init.graph.selection import select_variables, variable_name
 
 
 def value_fingerprint(value) -> str:

@@ -14,15 +14,18 @@ import re
 from typing import List, Optional
 
 from tf1init._tf import tf
-from tf1init.big_arrays import fed_placeholders
+from tf1init.graph.arrays import fed_placeholders
 from tf1init.errors import (
     ArrayNotFedError,
     CheckpointShapeError,
     NotInCheckpointError,
+    Tf1initError,
     UninitializedVariablesError,
 )
-from tf1init.kinds import describe, is_local, role
-from tf1init.selection import graph_variables, variable_name
+from tf1init.graph.kinds import describe, is_local, role
+from tf1init.graph.selection import graph_variables, variable_name
+from tf1init.session.flags import initialized_flags
+from tf1init.session.sessions import as_session
 
 _UNINITIALIZED = (
     re.compile(r"Attempting to use uninitialized value (\S+)"),
@@ -80,6 +83,18 @@ def explained_errors(session=None, *, checkpoint=None):
         raise translated from error
 
 
+@contextlib.contextmanager
+def explained_run(session):
+    """tf1init's own runs: TF's errors translated where tf1init knows them, else unchanged."""
+    try:
+        yield
+    except tf.errors.OpError as error:
+        translated = explain(error, session)
+        if translated is error:
+            raise
+        raise translated from error
+
+
 def explain(error, session=None, *, checkpoint=None) -> BaseException:
     """The tf1init error that explains ``error``, or ``error`` itself when it is none of ours."""
     text = getattr(error, "message", None) or str(error)
@@ -115,12 +130,12 @@ def _by_name(graph):
 def _uninitialized(graph, session, named: str) -> UninitializedVariablesError:
     by_name = _by_name(graph)
     missing: List = []
-    if session is not None and not getattr(session, "_closed", False):
-        from tf1init.initialization import uninitialized_variables  # imports us lazily
-
+    if session is not None:
         try:
-            missing = uninitialized_variables(session)
-        except (RuntimeError, tf.errors.OpError):  # finalized graph, broken session: name TF's
+            raw = as_session(session)
+            variables = graph_variables(graph)
+            missing = [v for v, done in zip(variables, initialized_flags(raw, variables)) if not done]
+        except (Tf1initError, RuntimeError, tf.errors.OpError):  # closed or broken: name TF's
             missing = []
     if not missing and named in by_name:
         missing = [by_name[named]]

@@ -23,7 +23,7 @@ from typing import Optional, Sequence, Tuple
 
 import numpy as np
 
-from tf1init.stats import layer_of, stats_of, weight_values
+from tf1init.observe.stats import layer_of, stats_of, weight_values
 
 
 @dataclass(frozen=True)
@@ -153,7 +153,7 @@ def plot_history(history, path, *, variables: Optional[Sequence[str]] = None,
 
     Panels: std, its change since the first record (%), mean, max |value|, % exact zeros.
 
-    ``history`` is a :class:`tf1init.monitor.StatsHistory` (what the Keras callback and the
+    ``history`` is a :class:`tf1init.observe.monitor.StatsHistory` (what the Keras callback and the
     session hook record). By default the kernels (rank >= 2) are drawn, or every variable if
     there is no kernel; ``variables`` picks others by name.
     """

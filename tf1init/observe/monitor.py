@@ -24,13 +24,13 @@ import json
 from typing import List, Optional, Tuple
 
 from tf1init._tf import tf, v1
-from tf1init.stats import WeightReport, weight_stats
+from tf1init.observe.stats import WeightReport, weight_stats
 
 
 class StatsHistory:
     """Weight statistics recorded at several points of training, in order.
 
-    ``points`` is a list of (epoch or step, :class:`tf1init.stats.WeightReport`); ``unit`` is
+    ``points`` is a list of (epoch or step, :class:`tf1init.observe.stats.WeightReport`); ``unit`` is
     "epoch" or "step" (the x axis of :meth:`plot`).
     """
 
@@ -65,8 +65,8 @@ class StatsHistory:
         return json.dumps(self.to_dict(), indent=indent)
 
     def plot(self, path, **kwargs):
-        """Draw the history as a PNG (see :func:`tf1init.plots.plot_history`)."""
-        from tf1init.plots import plot_history
+        """Draw the history as a PNG (see :func:`tf1init.observe.plots.plot_history`)."""
+        from tf1init.observe.plots import plot_history
 
         return plot_history(self, path, **kwargs)
 

@@ -19,9 +19,9 @@ from typing import Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from tf1init._graph_state import state_of
 from tf1init._tf import tf, v1
-from tf1init.selection import variable_name
+from tf1init._tf_private import set_attr
+from tf1init.graph.selection import variable_name
 
 _INT63 = (1 << 63) - 1
 _INT31 = (1 << 31) - 1
@@ -40,7 +40,7 @@ def op_seeds(seed: int, key: str) -> Tuple[int, int]:
 def variable_seeds(seed: int, name: str, count: int) -> Sequence[Tuple[int, int]]:
     """Seeds for the ``count`` random ops of the variable ``name``, in their creation order.
 
-        >>> from tf1init.seeding import variable_seeds
+        >>> from tf1init.graph.seeding import variable_seeds
         >>> variable_seeds(7, "dense/kernel", 1) == variable_seeds(7, "dense/kernel", 1)
         True
         >>> variable_seeds(7, "dense/kernel", 1) == variable_seeds(8, "dense/kernel", 1)
@@ -61,9 +61,10 @@ def _seed_const(tensor):
     return op if op.type == "Const" else None
 
 
-def _set_seed(op, first: int, second: int) -> Optional[str]:
+def _set_seed(op, first: int, second: int, apply: bool = True) -> Optional[str]:
     """Give one random op the seed pair; the name of the op whose attributes changed (the
-    random op, or the Const that feeds a stateless op its seed), or None."""
+    random op, or the Const that feeds a stateless op its seed), or None. With ``apply=False``
+    only say which op would change."""
     if op.type in _SEED_INPUT_0 or op.type.startswith("Stateless"):
         const = _seed_const(op.inputs[0 if op.type in _SEED_INPUT_0 else 1])
         if const is None:
@@ -73,12 +74,14 @@ def _set_seed(op, first: int, second: int) -> Optional[str]:
         value = np.resize(np.array([first & limit, second & limit]), current.shape).astype(current.dtype)
         if np.array_equal(current, value):
             return None
-        const._set_attr("value", v1.AttrValue(tensor=tf.make_tensor_proto(value)))  # noqa: SLF001
+        if apply:
+            set_attr(const, "value", v1.AttrValue(tensor=tf.make_tensor_proto(value)))
         return const.name
     if op.get_attr("seed") == first and op.get_attr("seed2") == second:
         return None
-    op._set_attr("seed", v1.AttrValue(i=first))  # noqa: SLF001 - TF has no public setter
-    op._set_attr("seed2", v1.AttrValue(i=second))
+    if apply:
+        set_attr(op, "seed", v1.AttrValue(i=first))
+        set_attr(op, "seed2", v1.AttrValue(i=second))
     return op.name
 
 
@@ -91,27 +94,24 @@ def reseed(random_ops: Iterable, seed: int) -> List[str]:
     return [name for name in changed if name is not None]
 
 
-def reseed_variables(variables: Iterable, seed: int) -> List[str]:
+def reseed_variables(variables: Iterable, seed: int, *, apply: bool = True) -> List[str]:
     """Seed the random ops each variable's initial value owns from its name; return the names
     of the ops whose attributes changed (random ops, or the Consts of stateless seeds).
 
-    Must happen before a session first runs these ops: a session keeps the attributes it saw.
+    A random op shared by several variables is seeded from the first of them given. Must
+    happen before a session first runs these ops: a session keeps the attributes it saw
+    (``apply=False`` only lists what would change, for that check).
     """
-    from tf1init.dependencies import analyse
+    from tf1init.graph.analysis import random_ops_of
 
-    variables = list(variables)
-    if not variables:
-        return []
-    analyse(variables)
-    graph = variables[0].graph
-    state = state_of(graph)
-    changed = []
+    changed, done = [], set()
     for variable in variables:
         name = variable_name(variable)
-        ops = [graph.get_operation_by_name(op) if isinstance(op, str) else op
-               for op in state.random_ops[name]]
+        ops = random_ops_of(variable)
         for op, pair in zip(ops, variable_seeds(seed, name, len(ops))):
-            changed.append(_set_seed(op, *pair))
+            if op.name not in done:
+                done.add(op.name)
+                changed.append(_set_seed(op, *pair, apply=apply))
     return [op_name for op_name in changed if op_name is not None]
 
 

@@ -9,7 +9,7 @@ import re
 from typing import Iterable, List
 
 from tf1init._tf import tf, v1
-from tf1init.errors import ForeignGraphError, SelectionError, closest
+from tf1init.errors import ForeignGraphError, NotGraphModeError, SelectionError, closest
 
 
 def variable_name(variable) -> str:
@@ -32,6 +32,26 @@ def is_variable(value) -> bool:
     return isinstance(value, tf.Variable) or (
         hasattr(value, "initializer") and hasattr(value, "op") and hasattr(value, "initial_value")
     )
+
+
+def is_eager(variable) -> bool:
+    """A TF2 eager variable: it has a value from creation, no graph and no initializer op."""
+    try:
+        variable.op
+    except AttributeError:
+        return True
+    return False
+
+
+def check_graph_variable(variable, caller: str) -> None:
+    """Raise NotGraphModeError for an eager variable (its ``.op`` raises AttributeError)."""
+    if is_eager(variable):
+        raise NotGraphModeError(
+            f"{caller} got an eager variable ({getattr(variable, 'name', '?')}): it holds its "
+            "value from creation and has no initializer to run in a session. tf1init initializes "
+            "graph-mode variables, built under `with graph.as_default():` or after "
+            "tf.compat.v1.disable_eager_execution()"
+        )
 
 
 def _describe(value) -> str:
@@ -82,10 +102,14 @@ def select_variables(graph, selection=None) -> List:
                 )
             item = by_name[name]
         elif not is_variable(item):
+            if isinstance(item, tf.Variable):
+                check_graph_variable(item, "the selection")
             raise SelectionError(
                 f"{_describe(item)} is not a variable: select tf.Variable objects, variable "
                 f"names, a scope prefix (str) or a compiled regex"
             )
+        elif is_eager(item):
+            check_graph_variable(item, "the selection")
         elif item.graph is not graph:
             raise ForeignGraphError(
                 f"variable {variable_name(item)!r} belongs to another graph than the session's; "

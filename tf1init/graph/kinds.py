@@ -7,7 +7,7 @@ changes, and neither belongs in a warm start from someone else's checkpoint.
 import re
 
 from tf1init._tf import v1
-from tf1init.selection import variable_name
+from tf1init.graph.selection import variable_name
 
 _REF_OPS = frozenset({"VariableV2", "Variable", "AutoReloadVariable"})
 _SLOT = re.compile(

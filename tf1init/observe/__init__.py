@@ -1,0 +1,1 @@
+"""Looking at weights: statistics, histograms and training-time monitors, fingerprints."""
