@@ -1,8 +1,10 @@
 """tf1init: initialize TF1 graph-mode variables correctly in sessions, and migrate them to TF2."""
 from setuptools import find_packages, setup
 
+# The TensorFlow and Python versions CI tests, and no others: tf1init exists to keep TF1 code
+# working across TensorFlow releases, so a release it has not been tested on is not claimed.
 RUNTIME = [
-    "tensorflow>=2.16",
+    "tensorflow>=2.21,<2.22",
     "numpy>=1.26",
     "xlrd>=2.0",
     "scikit-learn>=1.3",
@@ -16,7 +18,7 @@ setup(
     description="Initialization for TF1 session models on TF2, and codemods that migrate it.",
     long_description=open("README.md", encoding="utf-8").read(),
     long_description_content_type="text/markdown",
-    python_requires=">=3.9",
+    python_requires=">=3.10,<3.14",  # TensorFlow 2.21 has wheels for 3.10-3.13
     packages=find_packages(include=["tf1init", "tf1init.*"]),
     package_data={"tf1init": ["py.typed"], "tf1init.migrations": ["*.json"]},
     install_requires=RUNTIME,

@@ -115,8 +115,7 @@ GOAL_TEXT = {
     "none_left": "uninitialized-only, nothing left: within 2x of one prebuilt is-initialized check "
                  "(ours/raw <= 2, raw/ours >= 0.5)",
 }
-# Unseeded variants by default only where seeding changes tf1init's path (see --seeded).
-AUTO_UNSEEDED_OPS = ("first", "some_left")
+DEFAULT_KINDS = "ref"
 
 
 # --------------------------------------------------------------------------------------------
@@ -225,7 +224,7 @@ def _resnet50(v1, resource):
 
 
 def _timed_calls(call, min_calls=3, max_calls=7, budget_s=3.0):
-    """Median seconds of `call()` over 3-7 calls (stop adding calls once 3 s are spent)."""
+    """Median seconds of `call()` over 3-7 calls (no call added once 3 s are spent)."""
     times = []
     while len(times) < max_calls and (len(times) < min_calls or sum(times) < budget_s):
         gc.collect()
@@ -236,7 +235,11 @@ def _timed_calls(call, min_calls=3, max_calls=7, budget_s=3.0):
 
 
 def run_child(spec):
-    """One row: build, make the session, time the operation; for ours, check the values."""
+    """One process: build, make the session, run one op group; for ours, check the values.
+
+    spec["ops"] is ["first"], ["repeat"], ["first", "repeat"] (group init) or the same for
+    some_left / none_left (group uninit). Whatever the sides do between two timed ops (a fetch of
+    the values) both sides do, so the second op starts from the same state on both."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     import numpy as np
     import tensorflow as tf
@@ -251,152 +254,183 @@ def run_child(spec):
         assert config.SerializeToString().hex() == spec["config_hex"], "session_config() changed"
 
     graph, variables, build_s = build_workload(spec["workload"], spec["kind"], spec["seeded"], tf, v1)
-    op = spec["op"]
-    result = {"build_s": build_s, "variables": len(variables),
+    ops = spec["ops"]
+    result = {"build_s": build_s, "variables": len(variables), "ops": {},
               "parameters": int(sum(v.shape.num_elements() for v in variables))}
     half = variables[: len(variables) // 2]
-    with graph.as_default():
-        start = time.perf_counter()
-        session = v1.Session(graph=graph, config=config)
-        result["session_s"] = time.perf_counter() - start
-        # Untimed preparation that puts both sides in the same state.
-        start = time.perf_counter()
-        if op == "some_left":
-            session.run(v1.variables_initializer(half))
-        elif op == "none_left":
-            session.run(v1.global_variables_initializer())
-        if op == "repeat":
-            if ours:
-                tf1init.initialize_all(session)
-            else:
-                init_op = v1.global_variables_initializer()
-                session.run(init_op)
-        if op == "none_left":
-            if ours:
-                tf1init.initialize_uninitialized(session)  # warm-up call
-            else:
-                check_op = v1.report_uninitialized_variables()
-                session.run(check_op)  # warm-up run
-        result["prepare_s"] = time.perf_counter() - start
-        # The values that must not change; read on both sides so the sessions stay alike.
-        before = session.run(half if op == "some_left" else variables) if op in (
-            "some_left", "none_left") else None
-        result["threads_before"] = threading.active_count()
-        gc.collect()
+    problems = []
+    start = time.perf_counter()
+    session = v1.Session(graph=graph, config=config)
+    result["session_s"] = time.perf_counter() - start
 
-        # The timed operation.
-        calls = None
-        if op == "first":
-            start = time.perf_counter()
+    def timed_once(name, call):
+        result.setdefault("threads_before", threading.active_count())
+        gc.collect()
+        begin = time.perf_counter()
+        returned = call()
+        result["ops"][name] = {"seconds": time.perf_counter() - begin}
+        return returned
+
+    def expect_names(name, returned, expected):
+        if ours and isinstance(returned, (tuple, list)) and len(returned) != expected:
+            problems.append(f"{name}: returned {len(returned)} names, expected {expected}")
+
+    with graph.as_default():
+        if "first" in ops or "repeat" in ops:  # group init
+            state = {}
+
+            def first():
+                if ours:
+                    begin = time.perf_counter()
+                    call = tf1init.initialize_all  # tf1init loads its modules on first use: timed
+                    result["lazy_import_s"] = time.perf_counter() - begin
+                    return call(session)
+                state["init_op"] = v1.global_variables_initializer()  # built inside, as users do
+                session.run(state["init_op"])
+
+            if "first" in ops:
+                expect_names("first", timed_once("first", first), len(variables))
+                after_first = session.run(variables) if ours or "repeat" in ops else None
+            else:  # repeat alone: its preparation is the same first call, untimed
+                first()
+                after_first = None
+            if "repeat" in ops:
+                again = (lambda: tf1init.initialize_all(session)) if ours else (
+                    lambda: session.run(state["init_op"]))
+                result.setdefault("threads_before", threading.active_count())
+                seconds, calls = _timed_calls(again)
+                result["ops"]["repeat"] = {"seconds": seconds, "calls": calls}
             if ours:
-                call = tf1init.initialize_all  # tf1init loads its modules on first use: timed
-                result["lazy_import_s"] = time.perf_counter() - start
-                returned = call(session)
-            else:
+                final = session.run(variables) if "repeat" in ops else None
+                check_init(spec, session, variables, after_first, final, len(calls) if final is not None else 0,
+                           problems, v1, np)
+        else:  # group uninit
+            if "some_left" in ops:
+                session.run(v1.variables_initializer(half))  # the same way on both sides
+                before = session.run(half)  # (both sides: the sessions stay alike)
+
+                def some_left():
+                    if ours:
+                        begin = time.perf_counter()
+                        call = tf1init.initialize_uninitialized  # loaded on first use: timed
+                        result["lazy_import_s"] = time.perf_counter() - begin
+                        return call(session)
+                    names = {n.decode() for n in session.run(v1.report_uninitialized_variables())}
+                    session.run(v1.variables_initializer(
+                        [v for v in v1.global_variables() if v.op.name in names]))
+
+                expect_names("some_left", timed_once("some_left", some_left), len(variables) - len(half))
+                after = session.run(variables) if ours or "none_left" in ops else None
+                if ours:
+                    for variable, old, new in zip(half, before, after):
+                        if not np.array_equal(old, new):
+                            problems.append(f"some_left: {variable.op.name} was initialized, "
+                                            "but its value changed")
+                    check_some_left(spec, session, variables, half, after, problems, v1, np)
+            else:  # none_left alone: everything initialized the same way on both sides
                 session.run(v1.global_variables_initializer())
-            seconds = time.perf_counter() - start
-        elif op == "some_left":
-            start = time.perf_counter()
-            if ours:
-                call = tf1init.initialize_uninitialized
-                result["lazy_import_s"] = time.perf_counter() - start
-                returned = call(session)
-            else:
-                names = {n.decode() for n in session.run(v1.report_uninitialized_variables())}
-                session.run(v1.variables_initializer(
-                    [v for v in v1.global_variables() if v.op.name in names]))
-            seconds = time.perf_counter() - start
-        elif op == "repeat":
-            if ours:
-                seconds, calls = _timed_calls(lambda: tf1init.initialize_all(session))
-            else:
-                seconds, calls = _timed_calls(lambda: session.run(init_op))
-        elif op == "none_left":
-            if ours:
-                seconds, calls = _timed_calls(lambda: tf1init.initialize_uninitialized(session))
-            else:
-                seconds, calls = _timed_calls(lambda: session.run(check_op))
-        result.update(seconds=seconds, calls=calls)
-        if ours:
-            start = time.perf_counter()
-            problems = check_values(spec, session, variables, half, before, calls, tf, v1, np)
-            if op in ("first", "some_left") and isinstance(returned, (tuple, list)):
-                expected = len(variables) if op == "first" else len(variables) - len(half)
-                if len(returned) != expected:
-                    problems.append(f"returned {len(returned)} names, expected {expected}")
-            result["check_s"] = time.perf_counter() - start
-            result["problems"] = problems[:5] + ([f"... {len(problems) - 5} more"] if len(problems) > 5 else [])
-            result["check"] = "WRONG" if problems else spec.get("check_kind", "ok")
+                after = session.run(variables)
+            if "none_left" in ops:
+                if ours:
+                    tf1init.initialize_uninitialized(session)  # one warm-up call
+                    nothing = lambda: tf1init.initialize_uninitialized(session)  # noqa: E731
+                else:
+                    check_op = v1.report_uninitialized_variables()  # prebuilt
+                    session.run(check_op)  # one warm-up run
+                    nothing = lambda: session.run(check_op)  # noqa: E731
+                result.setdefault("threads_before", threading.active_count())
+                seconds, calls = _timed_calls(nothing)
+                result["ops"]["none_left"] = {"seconds": seconds, "calls": calls}
+                if ours:
+                    returned = tf1init.initialize_uninitialized(session)
+                    expect_names("none_left", returned, 0)
+                    for variable, old, new in zip(variables, after, session.run(variables)):
+                        if not np.array_equal(old, new):
+                            problems.append(f"none_left: {variable.op.name} changed")
         session.close()
+    if ours:
+        kept = []  # at most 4 problems per op, and how many more
+        for op in ops:
+            mine = [p for p in problems if p.startswith(op + ":")]
+            kept += mine[:4] + ([f"{op}: ... and {len(mine) - 4} more"] if len(mine) > 4 else [])
+        result["problems"] = kept
+        result["check"] = "WRONG" if problems else "ok"
     print("RESULT " + json.dumps(result))
 
 
-def check_values(spec, session, variables, half, before, calls, tf, v1, np):
-    """Problems (a list of strings) with what ours left in `session`; sets spec['check_kind']."""
-    op, seeded = spec["op"], spec["seeded"]
-    problems = []
-    values = session.run(variables)
-    if before is not None:  # the half (some_left) or everything (none_left) must not change
-        kept = values[: len(half)] if op == "some_left" else values
-        for variable, old, new in zip(variables, before, kept):
-            if not np.array_equal(old, new):
-                problems.append(f"{variable.op.name}: already initialized, but its value changed")
-        if op == "none_left":
-            spec["check_kind"] = "unchanged"
-            return problems
-    # Reference: a fresh session on the same graph running the raw idiom the same number of times.
-    reference_session = v1.Session(graph=session.graph, config=v1.ConfigProto.FromString(
-        bytes.fromhex(spec["config_hex"])))
-    with session.graph.as_default():
-        if op == "some_left":
-            reference_session.run(v1.variables_initializer(half))
-            names = {n.decode() for n in reference_session.run(v1.report_uninitialized_variables())}
-            reference_session.run(v1.variables_initializer([v for v in variables if v.op.name in names]))
-        else:
-            init_op = v1.global_variables_initializer()
-            for _ in range(1 + (len(calls) if op == "repeat" else 0)):
-                reference_session.run(init_op)
-        reference = reference_session.run(variables)
-    reference_session.close()
-    bitwise = seeded
-    for variable, ours, ref in zip(variables, values, reference):
-        name = variable.op.name
-        if ours.shape != ref.shape or ours.dtype != ref.dtype:
-            problems.append(f"{name}: {ours.dtype}{list(ours.shape)} vs raw's {ref.dtype}{list(ref.shape)}")
+def _reference_session(spec, graph, v1):
+    return v1.Session(graph=graph, config=v1.ConfigProto.FromString(bytes.fromhex(spec["config_hex"])))
+
+
+def check_init(spec, session, variables, after_first, final, repeats, problems, v1, np):
+    """ours' values after the first call and after 1 + `repeats` calls vs raw's init op run as
+    often in a fresh session of the same graph."""
+    reference = _reference_session(spec, session.graph, v1)
+    init_op = v1.global_variables_initializer()
+    reference.run(init_op)
+    if after_first is not None:
+        compare("first", variables, after_first, reference.run(variables), spec["seeded"], problems, np)
+    if final is not None:
+        for _ in range(repeats):
+            reference.run(init_op)
+        compare("repeat", variables, final, reference.run(variables), spec["seeded"], problems, np)
+    reference.close()
+
+
+def check_some_left(spec, session, variables, half, after, problems, v1, np):
+    """ours' values vs raw's idiom in a fresh session of the same graph (the same half first)."""
+    reference = _reference_session(spec, session.graph, v1)
+    reference.run(v1.variables_initializer(half))
+    names = {n.decode() for n in reference.run(v1.report_uninitialized_variables())}
+    reference.run(v1.variables_initializer([v for v in variables if v.op.name in names]))
+    compare("some_left", variables, after, reference.run(variables), spec["seeded"], problems, np)
+    reference.close()
+
+
+def compare(op, variables, ours, reference, seeded, problems, np):
+    """Same shapes and dtypes; bit for bit where seeded (same draws) or deterministic (zeros,
+    ones); otherwise (unseeded random) the reference's mean and spread."""
+    if len(ours) != len(reference):
+        problems.append(f"{op}: {len(ours)} values, raw {len(reference)}")
+    for variable, mine, ref in zip(variables, ours, reference):
+        name = f"{op}: {variable.op.name}"
+        if mine.shape != ref.shape or mine.dtype != ref.dtype:
+            problems.append(f"{name}: {mine.dtype}{list(mine.shape)} vs raw's {ref.dtype}{list(ref.shape)}")
             continue
         deterministic = ref.size == 0 or ref.min() == ref.max()
-        if bitwise or deterministic:
-            if not np.array_equal(ours, ref):
+        if seeded or deterministic:
+            if not np.array_equal(mine, ref):
                 problems.append(f"{name}: not bit-identical to raw's (max |diff| "
-                                f"{float(np.max(np.abs(ours.astype(np.float64) - ref))):.3g})")
+                                f"{float(np.max(np.abs(mine.astype(np.float64) - ref))):.3g})")
         elif ref.size >= 256:  # unseeded random: the same distribution
             ref_mean, ref_std = float(ref.mean()), float(ref.std())
-            our_mean, our_std = float(ours.mean()), float(ours.std())
-            if not (0.75 * ref_std <= our_std <= 1.33 * ref_std) or \
-                    abs(our_mean - ref_mean) > 6 * ref_std / math.sqrt(ref.size) + 1e-7:
-                problems.append(f"{name}: mean/std {our_mean:.3g}/{our_std:.3g}, raw's "
+            my_mean, my_std = float(mine.mean()), float(mine.std())
+            if not (0.75 * ref_std <= my_std <= 1.33 * ref_std) or \
+                    abs(my_mean - ref_mean) > 6 * ref_std / math.sqrt(ref.size) + 1e-7:
+                problems.append(f"{name}: mean/std {my_mean:.3g}/{my_std:.3g}, raw's "
                                 f"{ref_mean:.3g}/{ref_std:.3g}")
-    spec["check_kind"] = "bit-identical" if bitwise else "same kind+dist"
-    return problems
 
 
 # --------------------------------------------------------------------------------------------
 # Parent side: no TensorFlow here; every row is a child process.
 # --------------------------------------------------------------------------------------------
 
-def child(spec, timeout=900):
+def child(spec, timeout=1800):
     start = time.perf_counter()
     env = dict(os.environ)
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    proc = subprocess.run([sys.executable, os.path.abspath(__file__), "--child", json.dumps(spec)],
-                          capture_output=True, text=True, env=env, timeout=timeout)
+    try:
+        proc = subprocess.run([sys.executable, os.path.abspath(__file__), "--child", json.dumps(spec)],
+                              capture_output=True, text=True, env=env, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"error": f"timed out after {timeout} s", "wall_s": time.perf_counter() - start}
     wall = time.perf_counter() - start
     for line in proc.stdout.splitlines():
         if line.startswith("RESULT "):
             result = json.loads(line[len("RESULT "):])
             result["wall_s"] = wall
             return result
-    tail = "\n".join((proc.stderr or "").strip().splitlines()[-15:])
+    tail = "\n      ".join((proc.stderr or "").strip().splitlines()[-12:])
     return {"error": f"exit {proc.returncode}: {tail}", "wall_s": wall}
 
 
@@ -409,103 +443,128 @@ def probe():
             "'config': {'disable_meta_optimizer': g.rewrite_options.disable_meta_optimizer, "
             "'opt_level': tf.compat.v1.OptimizerOptions.Level.Name(g.optimizer_options.opt_level), "
             "'place_pruned_graph': g.place_pruned_graph}}))")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return json.loads([l for l in proc.stdout.splitlines() if l.startswith("PROBE ")][0][6:])
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("PROBE ")]
+    if not lines:
+        sys.exit(f"cannot import tf1init / call tf1init.session_config():\n{proc.stderr[-3000:]}")
+    return json.loads(lines[0][len("PROBE "):])
 
 
 def byte_compile():
+    """Byte-compile tf1init as an install does (PYTHONDONTWRITEBYTECODE is set here: a source
+    tree would otherwise compile tf1init's modules inside every first call timed)."""
     spec = importlib.util.find_spec("tf1init")
+    if spec is None or spec.origin is None:
+        sys.exit("tf1init is not importable: set PYTHONPATH")
     folder = os.path.dirname(spec.origin)
     subprocess.run([sys.executable, "-m", "compileall", "-q", folder], check=True)
     return folder
 
 
-def cells(args):
-    """(workload, kind, seeded, op) in run order."""
-    out = []
-    for workload in args.workloads:
-        for kind in args.kinds:
-            for seeded in (True, False):
-                for op in args.ops:
-                    if seeded and args.seeded == "no" or not seeded and args.seeded == "yes":
-                        continue
-                    if not seeded and args.seeded == "auto" and op not in AUTO_UNSEEDED_OPS:
-                        continue
-                    out.append((workload, kind, seeded, op))
-    return out
+def variants(args):
+    """(workload, kind, seeded) in run order."""
+    seedings = {"yes": [True], "no": [False], "both": [True, False]}[args.seeded]
+    return [(w, k, s) for w in args.workloads for k in args.kinds for s in seedings]
 
 
-def measure_cell(cell, args, probe_info):
-    workload, kind, seeded, op = cell
-    rounds = []
-    for r in range(args.repeat):
-        order = SIDES if r % 2 == 0 else SIDES[::-1]
-        results = {}
-        for label, impl, config in order:
-            spec = {"workload": workload, "kind": kind, "seeded": seeded, "op": op, "impl": impl,
-                    "config": config, "config_hex": probe_info["config_hex"]}
-            results[label] = child(spec)
-        rounds.append(results)
+def process_groups(args):
+    """The op lists one process runs: each op alone with --separate, else the ops of a group
+    together (first then repeat; some_left then none_left)."""
+    if args.separate:
+        return [[op] for op in args.ops]
+    groups = [[op for op in ("first", "repeat") if op in args.ops],
+              [op for op in ("some_left", "none_left") if op in args.ops]]
+    return [g for g in groups if g]
+
+
+def measure_variant(variant, args, probe_info):
+    """rounds[r][op][side] = that process's result (shared by the ops it ran)."""
+    workload, kind, seeded = variant
+    rounds = [{op: {} for op in args.ops} for _ in range(args.repeat)]
+    for ops in process_groups(args):
+        for r in range(args.repeat):
+            order = SIDES if r % 2 == 0 else SIDES[::-1]
+            for label, impl, config in order:
+                spec = {"workload": workload, "kind": kind, "seeded": seeded, "ops": ops,
+                        "impl": impl, "config": config, "config_hex": probe_info["config_hex"]}
+                result = child(spec)
+                for op in ops:
+                    rounds[r][op][label] = result
     return rounds
 
 
-def ratio_stats(rounds, slow, fast):
-    """Median and range of the per-round ratio slow/fast (None where a row failed)."""
-    ratios = [r[slow]["seconds"] / r[fast]["seconds"] for r in rounds
-              if "seconds" in r[slow] and "seconds" in r[fast] and r[fast]["seconds"] > 0]
-    if len(ratios) < len(rounds):
-        return None
+def _seconds(result, op):
+    return result.get("ops", {}).get(op, {}).get("seconds")
+
+
+def ratio_stats(rounds, op, slow, fast):
+    """Median and range of the per-round ratio slow/fast (None where a process failed)."""
+    ratios = []
+    for r in rounds:
+        a, b = _seconds(r[op][slow], op), _seconds(r[op][fast], op)
+        if a is None or not b:
+            return None
+        ratios.append(a / b)
     return statistics.median(ratios), min(ratios), max(ratios)
 
 
-def summarize(cell, rounds):
+def summarize(variant, op, rounds):
     labels = [label for label, *_ in SIDES]
+    results = [r[op][label] for r in rounds for label in labels]
     med = {}
     for label in labels:
-        times = [r[label]["seconds"] for r in rounds if "seconds" in r[label]]
-        med[label] = statistics.median(times) if len(times) == len(rounds) else None
-    errors = sorted({f"{label}: {r[label]['error']}" for r in rounds for label in labels if "error" in r[label]})
-    checks = [r[label].get("check") for r in rounds for label in ("ours", "ours+cfg") if "check" in r[label]]
-    problems = sorted({p for r in rounds for label in ("ours", "ours+cfg") for p in r[label].get("problems", [])})
-    wrong = any(c == "WRONG" for c in checks)
-    ratios = {"raw/ours": ratio_stats(rounds, "raw", "ours"),
-              "raw+cfg/ours+cfg": ratio_stats(rounds, "raw+cfg", "ours+cfg"),
-              "raw/ours+cfg": ratio_stats(rounds, "raw", "ours+cfg")}
-    setup = {label: statistics.median([r[label].get("session_s", 0) + r[label].get("build_s", 0)
-                                       for r in rounds if "build_s" in r[label]] or [float("nan")])
+        times = [_seconds(r[op][label], op) for r in rounds]
+        med[label] = statistics.median(times) if None not in times else None
+    errors = sorted({f"{label}: {r[op][label]['error']}" for r in rounds for label in labels
+                     if "error" in r[op][label]})
+    ours = [r[op][label] for r in rounds for label in ("ours", "ours+cfg") if "check" in r[op][label]]
+    problems = sorted({p for res in ours for p in res.get("problems", []) if p.startswith(op + ":")})
+    if problems:
+        check = "WRONG"
+    elif not ours:
+        check = "not checked"
+    elif op == "none_left":
+        check = "unchanged"
+    else:
+        check = "bit-identical" if variant[2] else "same kind+dist"
+    setup = {label: statistics.median([r[op][label]["build_s"] + r[op][label]["session_s"]
+                                       for r in rounds if "build_s" in r[op][label]] or [float("nan")])
              for label in labels}
-    build = statistics.median([r[l]["build_s"] for r in rounds for l in labels if "build_s" in r[l]] or [float("nan")])
-    info = next((r[l] for r in rounds for l in labels if "variables" in r[l]), {})
-    threads = {label: max([r[label].get("threads_before", 0) for r in rounds]) for label in labels}
-    return {"workload": cell[0], "kind": cell[1], "seeded": cell[2], "op": cell[3], "seconds": med,
-            "ratios": ratios, "check": "WRONG" if wrong else (checks[0] if checks else "none"),
-            "problems": problems, "errors": errors, "build_s": build, "setup_s": setup,
-            "threads_before": threads, "variables": info.get("variables"),
-            "parameters": info.get("parameters"), "rounds": rounds}
+    builds = [res["build_s"] for res in results if "build_s" in res]
+    info = next((res for res in results if "variables" in res), {})
+    return {"workload": variant[0], "kind": variant[1], "seeded": variant[2], "op": op,
+            "seconds": med, "check": check, "problems": problems, "errors": errors,
+            "ratios": {pair: ratio_stats(rounds, op, *pair.split("/")) for pair in
+                       ("raw/ours", "raw+cfg/ours+cfg", "raw/ours+cfg")},
+            "build_s": statistics.median(builds) if builds else float("nan"), "setup_s": setup,
+            "threads_before": {label: max([r[op][label].get("threads_before", 0) for r in rounds])
+                               for label in labels},
+            "variables": info.get("variables"), "parameters": info.get("parameters"),
+            "per_round": [{label: _seconds(r[op][label], op) for label in labels} for r in rounds]}
 
 
-HEADER = (f"{'workload':<8} {'kind':<8} {'seed':<6} {'op':<9} | {'raw':>8} {'raw+cfg':>8} {'ours':>8} "
-          f"{'ours+cfg':>8} | {'raw/ours':>16} {'raw+cfg/ours+cfg':>16} | {'raw/ours+cfg':>12} | "
-          f"{'build':>6} values")
+HEADER = (f"{'workload':<8} {'kind':<8} {'seed':<4} {'op':<9} | {'raw':>8} {'raw+cfg':>8} {'ours':>8} "
+          f"{'ours+cfg':>8} | {'raw/ours':>17} {'raw+cfg/ours+cfg':>17} | {'raw/ours+cfg':>12} | "
+          f"{'build':>6}  values")
 
 
 def fmt_time(t):
     return f"{'FAILED':>8}" if t is None else (f"{t * 1000:>6.1f}ms" if t < 1 else f"{t:>7.2f}s")
 
 
-def fmt_ratio(stats, width=16, spread=True):
+def fmt_ratio(stats, width=17, spread=True):
     if stats is None:
         return f"{'n/a':>{width}}"
     text = f"{stats[0]:.2f}x" + (f" ({stats[1]:.2f}-{stats[2]:.2f})" if spread else "")
     return f"{text:>{width}}"
 
 
-def print_row(s, repeat):
-    t = s["seconds"]
-    print(f"{s['workload']:<8} {s['kind']:<8} {'yes' if s['seeded'] else 'no':<6} {s['op']:<9} | "
+def print_row(s):
+    t, ratios = s["seconds"], s["ratios"]
+    print(f"{s['workload']:<8} {s['kind']:<8} {'yes' if s['seeded'] else 'no':<4} {s['op']:<9} | "
           f"{fmt_time(t['raw'])} {fmt_time(t['raw+cfg'])} {fmt_time(t['ours'])} {fmt_time(t['ours+cfg'])} | "
-          f"{fmt_ratio(s['ratios']['raw/ours'])} {fmt_ratio(s['ratios']['raw+cfg/ours+cfg'])} | "
-          f"{fmt_ratio(s['ratios']['raw/ours+cfg'], 12, spread=False)} | {s['build_s']:>5.1f}s {s['check']}",
+          f"{fmt_ratio(ratios['raw/ours'])} {fmt_ratio(ratios['raw+cfg/ours+cfg'])} | "
+          f"{fmt_ratio(ratios['raw/ours+cfg'], 12, spread=False)} | {s['build_s']:>5.2f}s  {s['check']}",
           flush=True)
     for e in s["errors"]:
         print(f"    ERROR {e}")
@@ -513,18 +572,17 @@ def print_row(s, repeat):
         print(f"    WRONG {p}")
     raw_setup = min(s["setup_s"]["raw"], s["setup_s"]["raw+cfg"])
     for label in ("ours", "ours+cfg"):
-        if s["setup_s"][label] > 1.2 * raw_setup + 0.05:
-            print(f"    NOTE {label}'s untimed set-up (build + session) {s['setup_s'][label]:.2f}s vs raw's "
-                  f"{raw_setup:.2f}s: work may be hiding outside the timed call")
+        if s["setup_s"][label] > 1.25 * raw_setup + 0.1:
+            print(f"    NOTE {label}'s untimed set-up (graph build + session) {s['setup_s'][label]:.2f}s "
+                  f"vs raw's {raw_setup:.2f}s: is work hiding outside the timed call? (or noise)")
         if s["threads_before"][label] > s["threads_before"]["raw"]:
-            print(f"    NOTE {label} had {s['threads_before'][label]} Python threads before the timed call, "
-                  f"raw {s['threads_before']['raw']}")
+            print(f"    NOTE {label} had {s['threads_before'][label]} Python threads before its timed "
+                  f"call, raw {s['threads_before']['raw']}")
 
 
 def goals(summaries):
-    print("\nGoals (like for like: raw/ours and raw+cfg/ours+cfg, ratio = median of per-round ratios):")
-    report = {}
-    all_pass = True
+    print("\nGoals (like for like: raw/ours and raw+cfg/ours+cfg; ratio = median of the per-round ratios):")
+    report, all_pass = {}, True
     for op in OPS:
         rows = [s for s in summaries if s["op"] == op]
         if not rows:
@@ -536,7 +594,7 @@ def goals(summaries):
                 stats = s["ratios"][pair]
                 where = f"{s['workload']}/{s['kind']}/{'seeded' if s['seeded'] else 'unseeded'} {pair}"
                 if stats is None:
-                    failures.append(f"{where} failed to run")
+                    failures.append(f"{where}: did not run")
                     continue
                 if worst is None or stats[0] < worst[0]:
                     worst = (stats[0], where)
@@ -545,40 +603,50 @@ def goals(summaries):
         ok = not failures
         all_pass &= ok
         report[op] = {"threshold_raw_over_ours": threshold, "pass": ok, "failures": failures,
-                      "worst": worst}
-        print(f"  {'PASS' if ok else 'FAIL'}  {GOAL_TEXT[op]}; threshold raw/ours >= {threshold:.2f}; "
-              f"{len(rows) * 2} comparisons; worst {worst[0]:.2f}x ({worst[1]})" if worst else
-              f"  FAIL  {GOAL_TEXT[op]}: nothing ran")
-        for f in failures:
-            print(f"          below: {f}")
-    wrong = [s for s in summaries if s["check"] == "WRONG" or s["errors"]]
-    ok = not wrong
+                      "worst": worst, "comparisons": 2 * len(rows)}
+        worst_text = f"worst {worst[0]:.2f}x ({worst[1]})" if worst else "nothing ran"
+        print(f"  {'PASS' if ok else 'FAIL'}  {GOAL_TEXT[op]}: {2 * len(rows)} comparisons, {worst_text}")
+        for failure in failures:
+            print(f"          below {threshold:.2f}: {failure}")
+    bad = [s for s in summaries if s["check"] == "WRONG" or s["errors"]]
+    ok = not bad
     all_pass &= ok
-    report["values"] = {"pass": ok, "failures": [f"{s['workload']}/{s['kind']}/{s['op']}" for s in wrong]}
-    print(f"  {'PASS' if ok else 'FAIL'}  values: every ours row equal in kind to raw's, bit for bit where "
-          f"seeded with equal draws, untouched where already initialized; no row failed to run"
-          + ("" if ok else f" ({len(wrong)} rows: " + ", ".join(report['values']['failures']) + ")"))
+    report["values"] = {"pass": ok, "failures": [
+        f"{s['workload']}/{s['kind']}/{'seeded' if s['seeded'] else 'unseeded'}/{s['op']}" for s in bad]}
+    print(f"  {'PASS' if ok else 'FAIL'}  values: ours equal in kind to raw's in every row (bit for bit where "
+          f"seeded), untouched where already initialized; every process ran"
+          + ("" if ok else ": " + ", ".join(report["values"]["failures"])))
     print(f"  overall: {'PASS' if all_pass else 'FAIL'}")
     report["pass"] = all_pass
     return report
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     epilog="See the module docstring for what is measured and why.")
     parser.add_argument("--workloads", default=",".join(DEFAULT_WORKLOADS),
-                        help=f"comma list of {WORKLOADS} (50k is opt-in: minutes per process)")
-    parser.add_argument("--kinds", default="ref,resource")
-    parser.add_argument("--seeded", choices=["auto", "yes", "no", "both"], default="auto",
-                        help="auto: seeded for every op, unseeded for first and some_left")
-    parser.add_argument("--ops", default=",".join(OPS))
-    parser.add_argument("--repeat", type=int, default=3, help="rounds (fresh processes); times are medians")
+                        help=f"comma list of {','.join(WORKLOADS)} (default {','.join(DEFAULT_WORKLOADS)}; "
+                             "50k is opt-in: its graph takes minutes to build in every process)")
+    parser.add_argument("--kinds", default=DEFAULT_KINDS, help="ref,resource (default %(default)s)")
+    parser.add_argument("--seeded", choices=["yes", "no", "both"], default="yes",
+                        help="graph seed variants (default %(default)s)")
+    parser.add_argument("--ops", default=",".join(OPS), help="comma list of " + ",".join(OPS))
+    parser.add_argument("--repeat", type=int, default=3, help="rounds of fresh processes; times are medians")
+    parser.add_argument("--separate", action="store_true",
+                        help="every op in a process of its own (default: repeat runs after first, "
+                             "none_left after some_left, in the same process; same state, half the time)")
+    parser.add_argument("--full", action="store_true",
+                        help="both kinds, seeded and unseeded (about 1.5-2 hours)")
     parser.add_argument("--quick", action="store_true",
-                        help="mlp,5k,bert; resource; seeded; first,repeat; 1 round (~3 min)")
+                        help="mlp,5k,bert; resource; seeded; first and repeat; 1 round (about 4 minutes)")
     parser.add_argument("--json", help="write every measurement to this file")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         return run_child(json.loads(args.child))
+    if args.full:
+        args.kinds, args.seeded = "ref,resource", "both"
     if args.quick:
         args.workloads, args.kinds, args.seeded = "mlp,5k,bert", "resource", "yes"
         args.ops, args.repeat = "first,repeat", 1
@@ -587,39 +655,46 @@ def main(argv=None):
         bad = set(value) - set(allowed)
         if bad:
             parser.error(f"unknown {sorted(bad)}; choose from {allowed}")
+    args.ops = [op for op in OPS if op in args.ops]
 
     began = time.perf_counter()
     folder = byte_compile()
     info = probe()
-    todo = cells(args)
+    todo = variants(args)
+    processes = len(todo) * len(process_groups(args)) * 4 * args.repeat
     print(f"tf1init {info['version']} from {os.path.dirname(info['file'])} (byte-compiled {folder}); "
-          f"TensorFlow {info['tf']}; python {sys.version.split()[0]}")
+          f"TensorFlow {info['tf']}; Python {sys.version.split()[0]}")
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print(f"session_config(): {info['config']}; raw+cfg and ours+cfg use exactly these bytes")
-    print(f"{len(todo)} cells x 4 sides x {args.repeat} rounds = {len(todo) * 4 * args.repeat} fresh processes "
-          f"(workloads {args.workloads}, kinds {args.kinds}, seeded={args.seeded}, ops {args.ops})")
-    print(f"times: median over {args.repeat} rounds (fresh process each; repeat/none_left: median of 3-7 "
-          f"calls within the process); ratios raw/ours: >1 means tf1init is faster; (lo-hi) per round")
-    print(HEADER)
-    summaries, workload_s = [], {}
-    for cell in todo:
+    print(f"session_config() = {info['config']}: raw+cfg and ours+cfg use exactly these bytes; raw and "
+          "ours tf.compat.v1.Session() defaults")
+    print(f"workloads {','.join(args.workloads)}; kinds {','.join(args.kinds)}; seeded: {args.seeded}; ops "
+          f"{','.join(args.ops)}: {processes} fresh processes"
+          + ("" if args.seeded == "both" and len(args.kinds) == 2 else "  (not all variants: --full runs them)"))
+    print(f"seconds: median of {args.repeat} rounds, a fresh process per side each round (repeat, none_left: "
+          "median of 3-7 calls inside it); raw/ours > 1: tf1init faster; (lo-hi): per-round range")
+    print(HEADER, flush=True)
+    summaries, workload_s, groups = [], {}, process_groups(args)
+    for variant in todo:
         start = time.perf_counter()
-        summary = summarize(cell, measure_cell(cell, args, info))
-        summaries.append(summary)
-        workload_s[cell[0]] = workload_s.get(cell[0], 0.0) + time.perf_counter() - start
-        print_row(summary, args.repeat)
+        rounds = measure_variant(variant, args, info)
+        workload_s[variant[0]] = workload_s.get(variant[0], 0.0) + time.perf_counter() - start
+        for op in args.ops:
+            summary = summarize(variant, op, rounds)
+            summaries.append(summary)
+            print_row(summary)
     report = goals(summaries)
     total = time.perf_counter() - began
-    print("\nWall time per workload (all its processes): " + ", ".join(
-        f"{w} {s / 60:.1f} min ({sum(1 for c in todo if c[0] == w) * 4 * args.repeat} processes, "
-        f"graph build {statistics.median([s2['build_s'] for s2 in summaries if s2['workload'] == w]):.1f}s each)"
+    print("\nwall time per workload (all its processes): " + "; ".join(
+        f"{w} {s / 60:.1f} min ({sum(1 for v in todo if v[0] == w) * len(groups) * 4 * args.repeat} "
+        f"processes, {s / (sum(1 for v in todo if v[0] == w) * len(groups) * 4 * args.repeat):.0f} s each, "
+        f"graph build {statistics.median([x['build_s'] for x in summaries if x['workload'] == w]):.1f} s)"
         for w, s in workload_s.items()))
     print(f"total {total / 60:.1f} min; load average after: {os.getloadavg()[0]:.1f}")
     if args.json:
         with open(args.json, "w") as file:
             json.dump({"tf1init": info, "argv": sys.argv[1:], "load_average": os.getloadavg(),
                        "total_s": total, "workload_s": workload_s, "goals": report,
-                       "rows": summaries}, file, indent=1, default=str)
+                       "rows": summaries}, file, indent=1)
     return 0 if report["pass"] else 1
 
 

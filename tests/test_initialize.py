@@ -290,11 +290,15 @@ def test_replayed_values_equal_tensorflow_first_and_later_draws(tf, v1, kind):
             np.testing.assert_array_equal(got, expected, err_msg=variable.op.name)
 
 
-def test_initializing_adds_no_ops_to_the_graph(tf, v1, kind):
+def test_initializing_adds_one_group_op_per_variable_set_and_no_more(tf, v1, kind):
+    """What global_variables_initializer() adds, once: its group of initializers."""
     graph, variables = _zoo(tf, v1, kind)
     size = len(graph.get_operations())
-    tf1init.initialize_all(v1.Session(graph=graph))
-    assert len(graph.get_operations()) == size
+    first = v1.Session(graph=graph)
+    tf1init.initialize_all(first)
+    tf1init.initialize(first, variables[:2])
+    assert len(graph.get_operations()) == size + 2
+    size += 2
     for _ in range(3):
         session = tf1init.fast_session(graph)
         tf1init.initialize_all(session)

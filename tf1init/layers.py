@@ -30,7 +30,7 @@ def dense(
     """``tf.compat.v1.layers.dense`` for graph mode on Keras 3: ``activation(x @ kernel + bias)``.
 
         >>> import tf1init
-        >>> from tf1init._tf import tf, v1
+        >>> import tensorflow as tf; v1 = tf.compat.v1
         >>> from tf1init.layers import dense
         >>> graph = tf.Graph()
         >>> with graph.as_default():

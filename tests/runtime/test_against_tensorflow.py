@@ -20,15 +20,15 @@ import tf1init
 SEED = 1234
 
 
-# --- helpers ------------------------------------------------------------------------------
+# --- helpers ----------------------------------------------------------------------------------
 
 
 def names_of(variables):
     return [v.op.name for v in variables]
 
 
-def uninitialized_names(session, selection=None):
-    return names_of(tf1init.uninitialized_variables(session, selection))
+def uninitialized_names(session):
+    return names_of(tf1init.uninitialized_variables(session))
 
 
 def assert_same_values(actual, expected, names):
@@ -55,7 +55,7 @@ def draws(session, variable, count):
     return values
 
 
-def save_checkpoint(v1, graph, saver, session, directory):
+def save_checkpoint(graph, saver, session, directory):
     with graph.as_default():
         return saver.save(session, str(directory / "model"))
 
@@ -67,7 +67,7 @@ def restored_session(v1, graph, saver, path):
     return session
 
 
-# --- graphs -------------------------------------------------------------------------------
+# --- graphs -----------------------------------------------------------------------------------
 
 
 def build_mlp(tf, v1, kind):
@@ -114,7 +114,7 @@ def in_scope(variables, scope):
     return [v for v in variables if v.op.name.startswith(scope + "/")]
 
 
-# --- broad differential cases ---------------------------------------------------------------
+# --- broad differential cases -----------------------------------------------------------------
 
 
 @pytest.mark.parametrize("fast", [False, True], ids=["default-config", "session_config"])
@@ -133,7 +133,7 @@ def test_mlp_initialize_all_matches_raw_global_initializer(tf, v1, kind, fast):
 
 
 def test_scope_selection_matches_raw_variables_initializer(tf, v1, kind):
-    """initialize(session, "layer1") is raw variables_initializer of that scope, and nothing else."""
+    """initialize(session, "layer1") is raw variables_initializer of that scope, nothing else."""
     raw_graph, our_graph = build_mlp(tf, v1, kind), build_mlp(tf, v1, kind)
     raw = v1.Session(graph=raw_graph)
     raw_scope = in_scope(all_variables(v1, raw_graph), "layer1")
@@ -200,7 +200,7 @@ def test_two_step_init_with_300_resource_variables(tf, v1):
     assert tf1init.uninitialized_variables(fresh) == []
 
 
-# --- 2. finalized graphs and monitored sessions ---------------------------------------------------
+# --- 2. finalized graphs and monitored sessions -----------------------------------------------
 
 
 def build_small_model(tf, v1, kind, *, finalize):
@@ -271,9 +271,10 @@ def test_monitored_sessions_are_sessions(tf, v1, kind, open_session):
     graph = build_small_model(tf, v1, kind, finalize=False)
     with graph.as_default():
         no_report = tf.constant([], dtype=tf.string)
+        u = [v for v in all_variables(v1, graph) if v.op.name == "u"]
         scaffold = v1.train.Scaffold(
-            init_op=v1.variables_initializer([v for v in all_variables(v1, graph) if v.op.name == "u"]),
-            ready_op=no_report, ready_for_local_init_op=no_report, local_init_op=tf.no_op())
+            init_op=v1.variables_initializer(u), ready_op=no_report,
+            ready_for_local_init_op=no_report, local_init_op=tf.no_op())
         monitored = open_session(v1, scaffold)
     try:
         assert graph.finalized
@@ -292,6 +293,28 @@ def test_monitored_sessions_are_sessions(tf, v1, kind, open_session):
         monitored.close()
 
 
+def test_monitored_training_session_default_scaffold_then_reinitialize(tf, v1, kind):
+    """The usual MonitoredTrainingSession (no checkpoint dir): its scaffold ran TF's global
+    initializer, so nothing is left; initialize_all then takes TF's second draw, as a second
+    run of the initializers would in a plain session."""
+    raw_graph = build_small_model(tf, v1, kind, finalize=False)
+    raw_w = raw_graph.get_collection(v1.GraphKeys.GLOBAL_VARIABLES)[0]
+    d1, d2 = draws(v1.Session(graph=raw_graph), raw_w, 2)
+    graph = build_small_model(tf, v1, kind, finalize=False)
+    w = graph.get_collection(v1.GraphKeys.GLOBAL_VARIABLES)[0]
+    with graph.as_default():
+        monitored = _monitored_training_session(v1, None)
+    try:
+        assert uninitialized_names(monitored) == []
+        tf1init.assert_initialized(monitored, "total:0")
+        assert tf1init.initialize_uninitialized(monitored) == ()
+        np.testing.assert_array_equal(monitored.run(w), d1)
+        assert tf1init.initialize_all(monitored) == ("w", "u", "words")
+        np.testing.assert_array_equal(monitored.run(w), d2)
+    finally:
+        monitored.close()
+
+
 def test_interactive_session_matches_raw(tf, v1, kind):
     """An InteractiveSession is a Session too (it also installs itself as the default)."""
     raw = raw_global_init(v1, build_small_model(tf, v1, kind, finalize=False))
@@ -305,7 +328,7 @@ def test_interactive_session_matches_raw(tf, v1, kind):
         session.close()
 
 
-# --- 3. one initial-value tensor shared by two variables --------------------------------------------
+# --- 3. one initial-value tensor shared by two variables --------------------------------------
 
 
 def build_shared_zeros(tf, v1, make):
@@ -327,7 +350,7 @@ def test_shared_initial_value_tensor_and_partial_restore(tf, v1, make, tmp_path)
     writer_graph, _, _, writer_set_v, writer_saver = build_shared_zeros(tf, v1, make)
     writer = raw_global_init(v1, writer_graph)
     writer.run(writer_set_v)
-    path = save_checkpoint(v1, writer_graph, writer_saver, writer, tmp_path)
+    path = save_checkpoint(writer_graph, writer_saver, writer, tmp_path)
 
     graph, m, v, _, saver = build_shared_zeros(tf, v1, make)
     session = restored_session(v1, graph, saver, path)
@@ -342,7 +365,7 @@ def test_shared_initial_value_tensor_and_partial_restore(tf, v1, make, tmp_path)
     assert uninitialized_names(alone) == ["m"]
 
 
-# --- 4. initialized_value -----------------------------------------------------------------
+# --- 4. initialized_value ---------------------------------------------------------------------
 
 
 def build_derived(tf, v1, make, derive):
@@ -391,7 +414,7 @@ def test_initialized_value_after_restoring_the_source(tf, v1, make, tmp_path):
     writer = v1.Session(graph=graph)
     tf1init.initialize_all(writer)
     writer.run(set_a)
-    path = save_checkpoint(v1, graph, saver, writer, tmp_path)
+    path = save_checkpoint(graph, saver, writer, tmp_path)
 
     selected = restored_session(v1, graph, saver, path)
     assert tf1init.initialize(selected, [b]) == ("b",)
@@ -413,7 +436,7 @@ def test_initialized_value_of_an_unset_unselected_source_raises(tf, v1, make):
     assert uninitialized_names(session) == ["a", "b"]
 
 
-# --- 5. default session config (Grappler on) -----------------------------------------------------
+# --- 5. default session config (Grappler on) --------------------------------------------------
 
 
 def build_scaled_normal(tf, v1, kind):
@@ -460,7 +483,7 @@ def test_string_variables(tf, v1, make):
     assert other.run(word) == b"x"
 
 
-# --- 7. and 8. random ops used twice -------------------------------------------------------------
+# --- 7. and 8. random ops used twice ----------------------------------------------------------
 
 
 def build_random_sums(tf, v1, make, shared_first):
@@ -502,10 +525,15 @@ def build_shared_draw(tf, v1, make):
 
 
 def test_random_tensor_shared_across_dependency_layers_is_drawn_once(tf, v1, make):
-    """b reads variable c, so it comes after c; r must still be one draw for a and b (raw
-    global init draws it once). The old runtime drew r again for b."""
+    """b reads variable c, so it comes after c; r must still be one draw for a and b. The
+    old runtime drew r again for b. Raw reference: c's initializer, then a's and b's in one
+    run (raw global_variables_initializer races here: b may read c before c has a value,
+    and fails with FailedPreconditionError in about 1 run in 5, for both kinds)."""
     raw_graph, raw_variables = build_shared_draw(tf, v1, make)
-    raw = raw_global_init(v1, raw_graph)
+    raw_a, raw_b, raw_c = raw_variables
+    raw = v1.Session(graph=raw_graph)
+    raw.run(raw_c.initializer)
+    raw.run([raw_a.initializer, raw_b.initializer])
     graph, variables = build_shared_draw(tf, v1, make)
     session = v1.Session(graph=graph)
     tf1init.initialize_all(session)
@@ -620,7 +648,7 @@ def test_denormal_initial_values_match_raw(tf, v1, make):
     np.testing.assert_array_equal(session.run(tiny), raw.run(raw_tiny))
 
 
-# --- 10. input errors ------------------------------------------------------------------------
+# --- 10. input errors -------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -634,8 +662,11 @@ def small_graph(tf, v1, make):
     return graph
 
 
-@pytest.mark.parametrize("call", ["initialize", "initialize_uninitialized", "uninitialized_variables"])
+@pytest.mark.parametrize("call", [
+    "initialize", "initialize_uninitialized", "uninitialized_variables",
+])
 def test_eager_variable_in_a_selection_is_not_graph_mode(tf, v1, small_graph, call):
+    """An eager variable has no initializer to run; the old runtime raised AttributeError."""
     eager = tf.Variable([1.0, 2.0], name="eager")  # eager execution is on at test level
     session = v1.Session(graph=small_graph)
     with pytest.raises(Exception) as caught:
@@ -716,6 +747,7 @@ def test_unfed_placeholder_names_variable_and_placeholder(tf, v1, make):
 
 @pytest.mark.parametrize("call", ["initialize_all", "initialize", "initialize_uninitialized"])
 def test_fed_placeholder_matches_raw(tf, v1, make, call):
+    """feed_dict= reaches the initializers, as in raw session.run(init, feed_dict=...)."""
     raw_graph, raw_scale = build_fed(tf, v1, make)
     raw = v1.Session(graph=raw_graph)
     with raw_graph.as_default():

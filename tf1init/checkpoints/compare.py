@@ -73,7 +73,7 @@ def diff_checkpoints(a, b, *, atol: float = 0.0,
     names the file.
 
         >>> import tempfile
-        >>> from tf1init._tf import tf, v1
+        >>> import tensorflow as tf; v1 = tf.compat.v1
         >>> from tf1init.checkpoints.compare import diff_checkpoints
         >>> folder = tempfile.mkdtemp()
         >>> def save(name, values):

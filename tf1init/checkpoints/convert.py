@@ -304,7 +304,7 @@ def load_into(target, checkpoint, *, name_map=None, strict: bool = True) -> Load
         >>> import tempfile
         >>> import numpy as np
         >>> import tf1init, tf1init.layers
-        >>> from tf1init._tf import tf, v1
+        >>> import tensorflow as tf; v1 = tf.compat.v1
         >>> folder = tempfile.mkdtemp()
         >>> with tf.Graph().as_default():                      # a TF1 graph and its Saver
         ...     x = v1.placeholder(tf.float32, [None, 3])
@@ -344,7 +344,7 @@ def convert_to_object_checkpoint(tf1_checkpoint, output_prefix, *, model=None, n
         >>> import tempfile
         >>> import numpy as np
         >>> import tf1init
-        >>> from tf1init._tf import tf, v1
+        >>> import tensorflow as tf; v1 = tf.compat.v1
         >>> folder = tempfile.mkdtemp()
         >>> with tf.Graph().as_default():
         ...     w = v1.Variable(np.float32([[1.5, -2.0]]), name="layer/w")

@@ -59,7 +59,7 @@ def restore_or_initialize(
     and no variable is restored, but the initializers share that run and may have run.
 
         >>> import tempfile, tf1init
-        >>> from tf1init._tf import tf, v1
+        >>> import tensorflow as tf; v1 = tf.compat.v1
         >>> trained = tf.Graph()
         >>> with trained.as_default():
         ...     _ = v1.Variable([3.0, 4.0], name="w")

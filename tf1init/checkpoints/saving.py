@@ -41,7 +41,7 @@ class AtomicSaver:
 
         >>> import tempfile
         >>> import tf1init
-        >>> from tf1init._tf import tf, v1
+        >>> import tensorflow as tf; v1 = tf.compat.v1
         >>> graph = tf.Graph()
         >>> with graph.as_default():
         ...     w = v1.Variable([1.0, 2.0], name="w")

@@ -25,7 +25,7 @@ class RestoreOrInitializeScaffold(v1.train.Scaffold):
     rest. ``reports`` collects the :class:`tf1init.RestoreReport` of every session it prepared.
 
         >>> import tempfile, tf1init
-        >>> from tf1init._tf import tf, v1
+        >>> import tensorflow as tf; v1 = tf.compat.v1
         >>> from tf1init.checkpoints.scaffold import RestoreOrInitializeScaffold
         >>> graph = tf.Graph()
         >>> with graph.as_default():

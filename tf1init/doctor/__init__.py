@@ -8,7 +8,7 @@ and the product of gains through depth. Findings (rules TFD101-TFD107 in
 initializers that do not suit their activation, each with what to use instead.
 
     >>> import tf1init
-    >>> from tf1init._tf import tf
+    >>> import tensorflow as tf
     >>> stack = [tf.keras.Input((64,))] + [
     ...     tf.keras.layers.Dense(64, activation="relu", kernel_initializer="glorot_uniform")
     ...     for _ in range(6)]

@@ -118,6 +118,9 @@ def effective(name: str, found: Dict[str, InitialValue], chosen: Collection[str]
     """``attr`` (reads, draws, placeholders) of a variable's initial value in a call that
     initializes ``chosen``: sources in the call are computed in the same run, so what their
     initial values need counts too; sources outside it are fed their current value."""
+    info = found[name]
+    if not info.sources:
+        return getattr(info, attr)
     result, stack, seen = set(), [name], set()
     while stack:
         current = stack.pop()
@@ -135,9 +138,12 @@ def layers(variables: Sequence) -> List[List]:
     of the selection). Raises DependencyCycleError naming the cycle if there is one."""
     found = analyse(variables)
     by_name: Dict[str, object] = {variable_name(v): v for v in variables}
-    pending = {
-        name: set(effective(name, found, by_name, "reads")) & by_name.keys() for name in by_name
-    }
+    pending = {}
+    for name in by_name:
+        reads = effective(name, found, by_name, "reads")
+        pending[name] = set(reads) & by_name.keys() if reads else set()
+    if not any(pending.values()):
+        return [list(variables)]
     result: List[List] = []
     while pending:
         ready = [name for name, needs in pending.items() if not needs]

@@ -29,7 +29,7 @@ def variable_from_array(array, name: str, *, dtype=None, trainable: bool = True,
     the GraphDef stays small whatever the array's size.
 
         >>> import numpy as np, tf1init
-        >>> from tf1init._tf import tf, v1
+        >>> import tensorflow as tf; v1 = tf.compat.v1
         >>> graph = tf.Graph()
         >>> with graph.as_default():
         ...     table = tf1init.variable_from_array(np.arange(6.0).reshape(2, 3), "table")

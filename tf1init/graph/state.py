@@ -2,13 +2,12 @@
 
 Two small records instead of parallel dictionaries: ``GraphState`` holds what reading the
 graph found (each variable's ``InitialValue``, the sources registered by
-``tf1init.initialized_value``, the is-initialized flags), ``SessionState`` what a session
-has been given (cached callables, how far tf1init's runs have loaded the graph). Both live
-as long as their graph or session does (weak keys), so nothing is rebuilt on repeated calls
-and nothing outlives the objects it describes.
+``tf1init.initialized_value``, the is-initialized flags, the plans of calls already made),
+``SessionState`` what a session has been given (cached callables, how far tf1init's runs have
+loaded the graph). Each is an attribute of its graph or session, so it lives exactly as long
+as that object and nothing is rebuilt on repeated calls.
 """
 import threading
-import weakref
 from dataclasses import dataclass, field
 from typing import Callable, Dict, FrozenSet, Tuple
 
@@ -36,6 +35,8 @@ class GraphState:
     derived_tensors: Dict[str, object] = field(default_factory=dict)
     # variable name -> scalar bool tensor, True once the variable holds a value
     flags: Dict[str, object] = field(default_factory=dict)
+    # (ids of a call's variables, ...) -> what that call runs, worked out once
+    plans: Dict[Tuple, object] = field(default_factory=dict)
 
 
 @dataclass
@@ -47,24 +48,26 @@ class SessionState:
     loaded_version: int = -1
 
 
-_GRAPHS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-_SESSIONS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
+_ATTRIBUTE = "_tf1init_state"  # our own attribute on TensorFlow's Graph and Session objects
+
+
+def _state(owner, make):
+    state = getattr(owner, _ATTRIBUTE, None)
+    if state is None:
+        with _LOCK:
+            state = getattr(owner, _ATTRIBUTE, None)
+            if state is None:
+                state = make()
+                setattr(owner, _ATTRIBUTE, state)
+    return state
 
 
 def state_of(graph) -> GraphState:
     """The (new or remembered) state for ``graph``."""
-    with _LOCK:
-        state = _GRAPHS.get(graph)
-        if state is None:
-            state = _GRAPHS[graph] = GraphState()
-        return state
+    return _state(graph, GraphState)
 
 
 def session_state(session) -> SessionState:
     """The (new or remembered) state for a plain ``tf.compat.v1.Session``."""
-    with _LOCK:
-        state = _SESSIONS.get(session)
-        if state is None:
-            state = _SESSIONS[session] = SessionState()
-        return state
+    return _state(session, SessionState)

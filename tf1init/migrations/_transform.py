@@ -11,7 +11,9 @@ from typing import List, Optional
 import libcst as cst
 from libcst.metadata import PositionProvider
 
-from ._engine import Context
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # only for annotations: _engine imports this module when it rewrites
+    from ._engine import Context
 
 
 class CommentLines(cst.SimpleStatementLine):
@@ -36,7 +38,7 @@ def _comments(node: cst.CSTNode) -> List[cst.Comment]:
     return found.found
 
 
-def _above(ctx: Context, result, lines: List[cst.EmptyLine]):
+def _above(ctx: "Context", result, lines: List[cst.EmptyLine]):
     """``result`` (what a statement became) with ``lines`` just above it."""
     if isinstance(result, cst.FlattenSentinel) and result.nodes:
         first, *rest = result.nodes
@@ -57,7 +59,7 @@ def comment_lines(node: cst.CSTNode, keep_blank_lines: bool = False) -> List[cst
     return leading + [cst.EmptyLine(comment=c) for c in _comments(node) if id(c) not in own]
 
 
-def leave_lines(ctx: Context, lines: List[cst.EmptyLine]):
+def leave_lines(ctx: "Context", lines: List[cst.EmptyLine]):
     """A statement-list entry holding ``lines`` until the settle pass, or REMOVE if none."""
     if not lines:
         return cst.RemovalSentinel.REMOVE
@@ -65,7 +67,7 @@ def leave_lines(ctx: Context, lines: List[cst.EmptyLine]):
     return CommentLines(body=[cst.Pass()], leading_lines=lines)
 
 
-def remove(ctx: Context, node: cst.CSTNode):
+def remove(ctx: "Context", node: cst.CSTNode):
     """Remove a statement, keeping its comments."""
     return leave_lines(ctx, comment_lines(node))
 
@@ -76,7 +78,7 @@ _STATEMENT = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
 class Transformer(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
-    def __init__(self, ctx: Context):
+    def __init__(self, ctx: "Context"):
         super().__init__()
         self.ctx = ctx
         self.call_rules = [rule for rule in ctx.rules if rule.on_call]
@@ -188,7 +190,7 @@ class _Names(cst.CSTVisitor):
         return False
 
 
-def _drop_unused_from_imports(ctx: Context, body, names):
+def _drop_unused_from_imports(ctx: "Context", body, names):
     """Remove ``from tensorflow import random_normal`` names that no rewritten code uses (TF2
     has no such names: the import itself would fail)."""
     seen = _Names()

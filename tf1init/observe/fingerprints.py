@@ -47,7 +47,7 @@ def fingerprint(source, selection=None) -> Dict[str, str]:
     model's name), or a dict of name -> array.
 
         >>> import numpy as np, tf1init
-        >>> from tf1init._tf import tf, v1
+        >>> import tensorflow as tf; v1 = tf.compat.v1
         >>> graph = tf.Graph()
         >>> with graph.as_default():
         ...     w = v1.Variable(np.ones([2], np.float32), name="dense/kernel")

@@ -6,7 +6,7 @@ Both keep a :class:`StatsHistory`: the statistics of :func:`tf1init.weight_stats
 A layer whose std collapses towards 0, or whose zeros climb (dead ReLUs), shows here first.
 
     >>> import numpy as np, tf1init
-    >>> from tf1init._tf import tf
+    >>> import tensorflow as tf
     >>> glorot = tf.keras.initializers.GlorotUniform(seed=1)  # seeded: the same run every time
     >>> model = tf.keras.Sequential([tf.keras.Input((3,)),
     ...                              tf.keras.layers.Dense(2, kernel_initializer=glorot, name="dense")],

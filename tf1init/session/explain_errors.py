@@ -57,7 +57,7 @@ def explained_errors(session=None, *, checkpoint=None):
     errors that list every variable concerned, its kind, and the call that fixes it.
 
         >>> import tf1init
-        >>> from tf1init._tf import tf, v1
+        >>> import tensorflow as tf; v1 = tf.compat.v1
         >>> graph = tf.Graph()
         >>> with graph.as_default():
         ...     w = v1.Variable(v1.zeros([2]), name="w")

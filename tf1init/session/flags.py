@@ -42,15 +42,37 @@ def flag_of(variable, *, build: bool = True) -> Optional[object]:
     return tensor
 
 
+class _Question:
+    """How one set of variables is asked, worked out once: one stacked flag tensor (one fetch,
+    one array back, where thousands of scalar fetches cost TF's Python fetch handling more than
+    the run), or the flags themselves on a finalized graph."""
+
+    def __init__(self, variables):
+        self.variables = list(variables)  # held, so the ids in the cache key stay theirs
+        self.flags = [flag_of(v) for v in self.variables]
+        asked = [f for f in self.flags if f is not None]
+        graph = self.variables[0].graph
+        self.stacked = None
+        if len(asked) == len(self.flags) > 1 and not graph.finalized:
+            with graph.as_default(), graph.control_dependencies(None), graph.name_scope(None):
+                self.stacked = tf.stack(asked, name="tf1init_is_initialized")
+        self.asked = asked
+
+
 def initialized_flags(session, variables: Sequence) -> List[bool]:
     """For each variable, whether it holds a value in ``session`` (one run, cached)."""
     if not variables:
         return []
-    flags = [flag_of(v) for v in variables]
-    asked = [f for f in flags if f is not None]
-    values = iter(run(session, fetches=asked)) if asked else iter(())
+    state = state_of(session.graph)
+    key = ("flags",) + tuple(map(id, variables))
+    question = state.plans.get(key)
+    if question is None:
+        question = state.plans[key] = _Question(variables)
+    if question.stacked is not None:
+        return run(session, fetches=[question.stacked])[0].tolist()
+    values = iter(run(session, fetches=question.asked)) if question.asked else iter(())
     return [bool(next(values)) if f is not None else _holds_value(session, v)
-            for v, f in zip(variables, flags)]
+            for v, f in zip(question.variables, question.flags)]
 
 
 def _holds_value(session, variable) -> bool:

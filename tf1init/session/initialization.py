@@ -121,8 +121,13 @@ def run_initializers(session, variables: Sequence, *, seed: Optional[int] = None
     cheaper than two.
     """
     session = as_session(session, "run_initializers")
+    graph = session.graph
     variables = list(variables)
-    plan = _plan(session, variables, feed_dict)
+    user_feeds = _feeds(graph, feed_dict)
+    plan = _plan_of(graph, variables, user_feeds)
+    feeds = dict(user_feeds)
+    if plan.outside:
+        feeds.update(_outside_sources(session, plan))
     if seed is not None:
         apply_seed(session, variables, seed)
     if not variables:
@@ -132,63 +137,94 @@ def run_initializers(session, variables: Sequence, *, seed: Optional[int] = None
         return ()
     drawn: Dict = {}
     for number, layer in enumerate(plan.layers):
-        feeds = dict(plan.feeds)
-        feeds.update(array_feeds(session.graph, [variable_name(v) for v in layer]))
-        feeds.update((t, drawn[t]) for t in plan.fed_draws[number])
-        targets = [v.initializer for v in layer]
+        layer_feeds = dict(feeds)
+        if plan.arrays:
+            layer_feeds.update(array_feeds(graph, layer.names))
+        layer_feeds.update((t, drawn[t]) for t in layer.fed)
+        targets = layer.targets
         if also is not None and number == 0:
-            targets += list(also[0])
-            feeds.update(also[1] or {})
-        fetches = plan.kept_draws[number]
+            targets = targets + list(also[0])
+            layer_feeds.update(also[1] or {})
         with explained_run(session):
-            values = run(session, fetches=fetches, targets=targets, feeds=feeds)
-        drawn.update(zip(fetches, values))
-    return tuple(variable_name(v) for v in variables)
+            values = run(session, fetches=layer.kept, targets=targets, feeds=layer_feeds)
+        drawn.update(zip(layer.kept, values))
+    return plan.names
+
+
+class _Layer:
+    """One run of a call: the initializers it targets (one group op where the graph can take
+    one, as ``global_variables_initializer()`` is), and the random draws it keeps (fetches) for
+    later layers or takes (feeds) from earlier ones."""
+
+    def __init__(self, variables, kept, fed):
+        self.names = [variable_name(v) for v in variables]
+        initializers = [v.initializer for v in variables]
+        graph = variables[0].graph
+        if len(initializers) > 1 and not graph.finalized:
+            with graph.as_default(), graph.control_dependencies(None), graph.name_scope(None):
+                initializers = [tf.group(*initializers, name="tf1init_initialize")]
+        self.targets = initializers
+        self.kept = kept
+        self.fed = fed
 
 
 class _Plan:
-    """What a call runs: its layers, the feeds of every run, and which random draws one layer
-    keeps (fetches) for the later layers that use them too (feeds)."""
+    """What a call on one set of variables runs, worked out once per graph and set."""
 
-    def __init__(self, layers, feeds, kept_draws, fed_draws):
+    def __init__(self, variables, names, found, layers, outside, arrays):
+        self.variables = variables  # held, so the ids in the cache key stay theirs
+        self.names = names
+        self.found = found
         self.layers = layers
-        self.feeds = feeds
-        self.kept_draws = kept_draws
-        self.fed_draws = fed_draws
+        self.outside = outside  # (names read, sources used) outside the call
+        self.arrays = arrays
 
 
-def _plan(session, variables: List, feed_dict) -> _Plan:
-    graph = session.graph
+def _plan_of(graph, variables: List, user_feeds: Dict) -> _Plan:
+    state = state_of(graph)
+    key = tuple(map(id, variables)) + tuple(map(id, user_feeds))
+    plan = state.plans.get(key)
+    if plan is None:
+        plan = _plan(graph, variables, user_feeds)
+        state.plans[key] = plan
+    return plan
+
+
+def _plan(graph, variables: List, user_feeds: Dict) -> _Plan:
     for variable in variables:
         if variable.graph is not graph:
             raise ForeignGraphError(
                 f"variable {variable_name(variable)!r} belongs to another graph than the session's"
             )
-    user_feeds = _feeds(graph, feed_dict)
     if not variables:
-        return _Plan([], user_feeds, [], [])
+        return _Plan([], (), {}, [], None, False)
     found = analyse(variables)
+    names = tuple(found)
     chosen = set(found)
     order = layers(variables)  # raises DependencyCycleError before anything runs
-    feeds = dict(user_feeds)
-    feeds.update(_outside_sources(session, variables, found, chosen))
-    _check_placeholders(graph, variables, found, chosen, feeds)
+    reads = set().union(*(effective(n, found, chosen, "reads") for n in found)) - chosen
+    sources = set().union(*(effective(n, found, chosen, "sources") for n in found)) - chosen
+    outside = (frozenset(reads), frozenset(sources)) if reads or sources else None
+    fed = {t.op.name for t in user_feeds}
+    fed |= {state_of(graph).derived_tensors[s].op.name for s in sources}
+    _check_placeholders(graph, found, chosen, fed)
     layer_draws = [
         set().union(*(effective(variable_name(v), found, chosen, "draws") for v in layer))
         for layer in order
     ]
-    kept, fed, seen = [], [], {}
+    planned, seen = [], set()
     for number, draws in enumerate(layer_draws):
         later = set().union(*layer_draws[number + 1:]) if number + 1 < len(layer_draws) else set()
-        kept.append(sorted(d for d in draws & later if d not in seen))
-        fed.append(sorted(d for d in draws if d in seen))
-        for d in draws:
-            seen.setdefault(d, number)
-    kept_tensors = [[t for name in names for t in graph.get_operation_by_name(name).outputs]
-                    for names in kept]
-    fed_tensors = [[t for name in names for t in graph.get_operation_by_name(name).outputs]
-                   for names in fed]
-    return _Plan(order, feeds, kept_tensors, fed_tensors)
+        kept = sorted(d for d in draws & later if d not in seen)
+        taken = sorted(d for d in draws if d in seen)
+        seen |= draws
+        planned.append(_Layer(order[number], _outputs(graph, kept), _outputs(graph, taken)))
+    arrays = bool(fed_placeholders(graph))
+    return _Plan(list(variables), names, found, planned, outside, arrays)
+
+
+def _outputs(graph, op_names) -> List:
+    return [t for name in op_names for t in graph.get_operation_by_name(name).outputs]
 
 
 def _feeds(graph, feed_dict) -> Dict:
@@ -202,13 +238,11 @@ def _feeds(graph, feed_dict) -> Dict:
     return result
 
 
-def _outside_sources(session, variables, found, chosen) -> Dict:
+def _outside_sources(session, plan: _Plan) -> Dict:
     """Feeds that give ``initialized_value`` tensors of sources outside the call their source's
     current value; checks that every variable read or used as a source holds a value."""
-    reads = set().union(*(effective(n, found, chosen, "reads") for n in found)) - chosen
-    sources = set().union(*(effective(n, found, chosen, "sources") for n in found)) - chosen
-    if not reads and not sources:
-        return {}
+    reads, sources = plan.outside
+    found, chosen = plan.found, set(plan.names)
     by_name = {variable_name(v): v for v in select_variables(session.graph)}
     outside = [by_name[n] for n in sorted(reads | sources) if n in by_name]
     flags = dict(zip((variable_name(v) for v in outside), initialized_flags(session, outside)))
@@ -230,8 +264,8 @@ def _outside_sources(session, variables, found, chosen) -> Dict:
     return {state.derived_tensors[s]: value for s, value in zip(used, values)}
 
 
-def _check_placeholders(graph, variables, found, chosen, feeds) -> None:
-    fed = {t.op.name for t in feeds} | set(fed_placeholders(graph))
+def _check_placeholders(graph, found, chosen, fed) -> None:
+    fed = set(fed) | set(fed_placeholders(graph))
     unfed = {}
     for name in found:
         for placeholder in effective(name, found, chosen, "placeholders") - fed:

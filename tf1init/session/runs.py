@@ -18,16 +18,14 @@ def run(session, fetches: Sequence = (), targets: Sequence = (), feeds: Dict = N
     if not fetches and not targets:
         return []
     feed_tensors = list(feeds)
-    key = (
-        tuple(t.name for t in fetches),
-        tuple(op.name for op in targets),
-        tuple(t.name for t in feed_tensors),
-    )
+    # Graph objects live as long as their graph, so their ids name them (the entry keeps them).
+    key = (tuple(map(id, fetches)), tuple(map(id, targets)), tuple(map(id, feed_tensors)))
     state = session_state(session)
-    call = state.callables.get(key)
-    if call is None:
+    entry = state.callables.get(key)
+    if entry is None:
         call = session.make_callable(list(fetches) + list(targets), feed_list=feed_tensors or None)
-        state.callables[key] = call
+        entry = state.callables[key] = (call, list(fetches), list(targets), feed_tensors)
+    call = entry[0]
     state.loaded_version = max(state.loaded_version, session.graph.version)
     values = call(*[feeds[t] for t in feed_tensors])
     return list(values[:len(fetches)])
