@@ -1,6 +1,6 @@
 """Custom initializers, per-layer dispatch, and surgery on one tensor of a restored model.
 
-The workflows of shared/seeds/004 and the exercise of shared/seeds/002, in a TF1 graph (and
+The custom-initializer workflows of the variance and Keras-initializer tutorials, in a TF1 graph (and
 the same initializers in Keras 3):
 
 1. custom initializers from tf1init's catalogue, each usable in ``tf.compat.v1.get_variable``

@@ -1,6 +1,6 @@
 """Deep network stability: how the signal's variance travels through 16 layers at initialization.
 
-The rule of shared/seeds/004 (Var(y) = n_in * var(w) * var(x) for y = W x, so a stack of L
+The variance argument for initialization (Var(y) = n_in * var(w) * var(x) for y = W x, so a stack of L
 layers scales the variance by (n_in * var(w))**L), measured on a real TF1 graph:
 
 1. build, in one tf.compat.v1 graph, a 16-layer ReLU network and a 16-layer tanh network

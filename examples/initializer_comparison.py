@@ -1,6 +1,6 @@
 """Initializer comparison: one small MLP on scikit-learn's digits, four initializers, two frameworks.
 
-The comparison of the tutorials in shared/seeds (zeros, a small random normal, Glorot uniform,
+The comparison of the classic initializer tutorials (zeros, a small random normal, Glorot uniform,
 He uniform), on data that ships with scikit-learn instead of a download:
 
 1. split the 8x8 digits (1,797 images, 64 pixels) into training and validation sets;

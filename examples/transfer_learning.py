@@ -1,6 +1,6 @@
 """Transfer learning without downloads: restore a trained base instead of initializing it.
 
-The transfer-learning workflow of shared/seeds/002 (a pre-trained base, frozen, with a new
+The Keras-initializers tutorial's transfer-learning workflow (a pre-trained base, frozen, with a new
 head: He for its ReLU layer, Glorot for the softmax layer), in a TF1 session on scikit-learn's
 digits, so nothing is downloaded:
 

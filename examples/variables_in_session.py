@@ -1,7 +1,7 @@
 """Variables in a TF1 session: define, initialize (selectively, globally, from another
 variable's initial value), then fit a line to data read from an .xls file.
 
-The workflow of the tutorial in shared/seeds (variables, tf.variables_initializer,
+The workflow of the classic TF1 variables tutorial (variables, tf.variables_initializer,
 global_variables_initializer, initialized_value) on TensorFlow 2.21, done with tf1init:
 
 1. build a tf.compat.v1 graph: four variables (truncated normal, zeros, constant, Glorot),

@@ -49,7 +49,7 @@ def test_raw_dependent_initial_values_race(mode_results, combination, record_pro
 
 
 def test_raw_dependent_initial_values_fail_in_default_sessions(mode_results):
-    """FACTS.md measured 3-22% failing fresh default sessions where TF races; across the racing
+    """3-22% of fresh default sessions were measured failing fresh default sessions where TF races; across the racing
     patterns and modes (400 sessions) at least one fails, near certainly."""
     failures = {
         (combination, pattern): mode_results[combination]["raw"][pattern]["default"][0]

@@ -1,7 +1,7 @@
 """Draw every case from its TF1 graph-mode form and its Keras 3 form, and compare.
 
 All TF1 forms go into one ``tf.Graph`` fetched by one ``Session.run`` (each new fetch set pays
-graph optimisation; see FACTS.md), with Grappler off. Keras forms are drawn eagerly, once per
+graph optimisation), with Grappler off. Keras forms are drawn eagerly, once per
 distinct (call, shape). Seeds are fixed and derived from the case, so the table is reproducible
 and spellings of one implementation draw the very same values.
 """

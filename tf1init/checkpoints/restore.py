@@ -3,7 +3,7 @@
 Production session models rarely run an initializer: they restore a checkpoint and initialize
 only what it lacks (a new head, new optimizer slots). Doing that by hand takes a Saver over the
 right variable list, an initializer over the rest, and two session runs, each paying graph
-optimisation for its new set of ops (FACTS.md); a [3,4] tensor even restores silently into a
+optimisation for its new set of ops; a [3,4] tensor even restores silently into a
 [3,5] resource variable (upstream #52220). Here everything is checked first (the checkpoint's
 files, the mapping, every shape and dtype), so bad input raises before any variable changes;
 then the restore and the initializers run together in one ``session.run``, with ops built once

@@ -1,7 +1,7 @@
 """Gains, named laws and suggestions, all derived from the catalogue (TensorFlow-free).
 
 A layer y = act(W x) multiplies the second moment of its input by
-``gain = fan_in * var(w) * c(act)`` (Var(y) = n_in var(w) Var(x), FACTS and our sources). The
+``gain = fan_in * var(w) * c(act)`` (Var(y) = n_in var(w) Var(x)). The
 activation factor c is 1 / scale, where scale is the variance-scaling numerator the catalogue's
 recommendation table gives that activation: 2 for the ReLU family (He: ReLU halves the second
 moment), 2 / (1 + slope**2) for leaky ReLU, 1 for tanh, sigmoid, linear, softmax and SELU.

@@ -8,7 +8,7 @@ The first run of a new set of ops pays graph optimisation and executor set-up, n
 Grappler's meta-optimizer works on the whole graph for every new set of fetches (it dominates
 a default session's first initialization); graph optimisation at L0 skips CSE and constant
 folding; ``place_pruned_graph`` places only the ops a run needs instead of the whole graph at
-the first run. Flags alone made the first global initialization about 4x faster (FACTS.md);
+the first run. Flags alone made the first global initialization about 4x faster;
 ``bench/init.py`` measures them together with tf1init's own calls. The trade: Grappler also
 fuses ops for training steps, so use this config for sessions that mostly initialize, restore,
 evaluate or export, or measure your training step with and without it.

@@ -279,7 +279,7 @@ def _zoo(tf, v1, kind, seed=11):
     return graph, variables
 
 
-def test_replayed_values_equal_tensorflow_first_and_later_draws(tf, v1, kind):
+def test_values_equal_tensorflow_first_and_later_draws(tf, v1, kind):
     graph, variables = _zoo(tf, v1, kind)
     raw = v1.Session(graph=graph)
     ours = tf1init.fast_session(graph)
@@ -334,7 +334,7 @@ def test_an_op_shared_with_a_session_computed_value_runs_in_the_session(tf, v1, 
     with graph.as_default():
         v1.set_random_seed(2)
         draw = v1.random_normal([4, 3])
-        a = make(draw, "a")  # replayable alone
+        a = make(draw, "a")
         total = make(tf.reduce_sum(draw) * tf.ones([2]), "total")  # reduce_sum: session only
     from tf1init.graph.state import state_of
     for _ in range(5):
