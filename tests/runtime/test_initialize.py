@@ -290,20 +290,35 @@ def test_values_equal_tensorflow_first_and_later_draws(tf, v1, kind):
             np.testing.assert_array_equal(got, expected, err_msg=variable.op.name)
 
 
-def test_initializing_adds_one_group_op_per_variable_set_and_no_more(tf, v1, kind):
-    """What global_variables_initializer() adds, once: its group of initializers."""
+def test_initializing_small_sets_adds_no_op_to_the_graph(tf, v1, kind):
     graph, variables = _zoo(tf, v1, kind)
     size = len(graph.get_operations())
-    first = v1.Session(graph=graph)
-    tf1init.initialize_all(first)
-    tf1init.initialize(first, variables[:2])
-    assert len(graph.get_operations()) == size + 2
-    size += 2
     for _ in range(3):
         session = tf1init.fast_session(graph)
         tf1init.initialize_all(session)
         tf1init.initialize(session, variables[:2])
     assert len(graph.get_operations()) == size
+
+
+def test_large_sets_add_one_group_op_once(tf, v1, kind):
+    """Above GROUP_ABOVE variables a run targets one group op (what global_variables_initializer()
+    is) and asks one stacked flag tensor; each is built once per set of variables."""
+    from tf1init.session.runs import GROUP_ABOVE
+
+    graph = tf.Graph()
+    with graph.as_default():
+        variables = [v1.Variable(v1.zeros([2]), name=f"v{i}", use_resource=kind == "resource")
+                     for i in range(GROUP_ABOVE + 1)]
+    session = v1.Session(graph=graph)
+    tf1init.uninitialized_variables(session)  # flags (ref: one per variable) and their stack
+    size = len(graph.get_operations())
+    tf1init.initialize_all(session)
+    assert len(graph.get_operations()) == size + 1
+    for _ in range(3):
+        assert tf1init.initialize_uninitialized(tf1init.fast_session(graph)) == tuple(
+            v.op.name for v in variables)
+        tf1init.initialize_all(session)
+    assert len(graph.get_operations()) == size + 1
 
 
 def test_a_graph_finalized_before_the_first_call_uses_tensorflow_initializers(tf, v1, kind):

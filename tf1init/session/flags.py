@@ -12,7 +12,7 @@ from typing import List, Optional, Sequence
 from tf1init._tf import tf, v1
 from tf1init.graph.selection import variable_name
 from tf1init.graph.state import state_of
-from tf1init.session.runs import run
+from tf1init.session.runs import GROUP_ABOVE, run
 
 _FLAG_OPS = frozenset({"IsVariableInitialized", "VarIsInitializedOp"})
 
@@ -53,7 +53,7 @@ class _Question:
         asked = [f for f in self.flags if f is not None]
         graph = self.variables[0].graph
         self.stacked = None
-        if len(asked) == len(self.flags) > 1 and not graph.finalized:
+        if len(asked) == len(self.flags) > GROUP_ABOVE and not graph.finalized:
             with graph.as_default(), graph.control_dependencies(None), graph.name_scope(None):
                 self.stacked = tf.stack(asked, name="tf1init_is_initialized")
         self.asked = asked

@@ -25,7 +25,7 @@ from tf1init.graph.selection import select_variables, variable_name
 from tf1init.graph.state import session_state, state_of
 from tf1init.session.explain_errors import explained_run
 from tf1init.session.flags import initialized_flags
-from tf1init.session.runs import run
+from tf1init.session.runs import GROUP_ABOVE, run
 from tf1init.session.sessions import as_session
 
 
@@ -160,7 +160,7 @@ class _Layer:
         self.names = [variable_name(v) for v in variables]
         initializers = [v.initializer for v in variables]
         graph = variables[0].graph
-        if len(initializers) > 1 and not graph.finalized:
+        if len(initializers) > GROUP_ABOVE and not graph.finalized:
             with graph.as_default(), graph.control_dependencies(None), graph.name_scope(None):
                 initializers = [tf.group(*initializers, name="tf1init_initialize")]
         self.targets = initializers

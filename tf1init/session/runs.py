@@ -10,6 +10,12 @@ from typing import Dict, List, Sequence
 
 from tf1init.graph.state import session_state
 
+# Above this many fetches or targets a run pays more in TF's Python fetch handling than one
+# extra op costs (0.6 s at 5,000 targets): tf1init then builds one op that groups them, once
+# per set. Below it, it adds nothing to the graph, so calls with ever-new small selections
+# never grow it.
+GROUP_ABOVE = 64
+
 
 def run(session, fetches: Sequence = (), targets: Sequence = (), feeds: Dict = None) -> List:
     """Values of ``fetches`` after running them with ``targets`` and ``feeds`` (tensor -> value)
