@@ -42,42 +42,39 @@ def _is_draw(op_type: str) -> bool:
 
 
 def _walk(variable, derived: Dict[str, str]) -> InitialValue:
-    own = variable.op.name
-    reads, sources, draws, placeholders = set(), set(), set(), set()
-    randoms: List = []
-    seen = set()
+    own = variable.op
+    reads, sources, draws, placeholders, randoms = [], [], [], [], []
+    seen = {own}
     initializer = variable.initializer
-    stack = [t.op for t in initializer.inputs] + list(initializer.control_inputs)
+    stack = [t.op for t in initializer.inputs]
+    stack += initializer.control_inputs
     while stack:
         op = stack.pop()
-        name = op.name
-        if name in seen:
+        if op in seen:
             continue
-        seen.add(name)
+        seen.add(op)
         op_type = op.type
         if op_type in VARIABLE_OPS:
-            if name != own:
-                reads.add(name)
+            reads.append(op)
             continue
-        source = derived.get(name)
-        if source is not None and source != own:
-            sources.add(source)
+        if derived and op.name in derived:
+            sources.append(derived[op.name])
             continue
         if op_type in PLACEHOLDER_OPS:
-            placeholders.add(name)
+            placeholders.append(op)
             continue
-        if _is_draw(op_type):
-            draws.add(name)
         if op_type in RANDOM_OPS or op_type in STATELESS_SEED_OPS:
             randoms.append(op)
-        stack.extend(t.op for t in op.inputs)
+        if _is_draw(op_type):
+            draws.append(op)
+        stack.extend([t.op for t in op.inputs])
         stack.extend(op.control_inputs)
     return InitialValue(
-        reads=frozenset(reads),
-        sources=frozenset(sources),
-        draws=frozenset(draws),
+        reads=frozenset(op.name for op in reads),
+        sources=frozenset(sources) - {own.name},
+        draws=frozenset(op.name for op in draws),
         random_ops=tuple(op.name for op in _creation_order(randoms)),
-        placeholders=frozenset(placeholders),
+        placeholders=frozenset(op.name for op in placeholders),
     )
 
 
