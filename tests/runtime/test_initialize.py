@@ -384,3 +384,16 @@ def test_session_config_places_only_what_runs(v1):
     config = tf1init.session_config()
     assert config.graph_options.place_pruned_graph
     assert config.graph_options.rewrite_options.disable_meta_optimizer
+
+
+def test_seed_in_a_fresh_session_is_set_before_the_question_runs(tf, v1, make):
+    """initialize_uninitialized asks first; that run would load the random ops unseeded."""
+    graph = tf.Graph()
+    with graph.as_default():
+        w = make(v1.random_normal([4]), "w")
+        k = make(v1.random_uniform([3]), "k")
+    first, second = v1.Session(graph=graph), v1.Session(graph=graph)
+    assert tf1init.initialize_uninitialized(first, seed=5) == ("w", "k")
+    tf1init.initialize_all(second, seed=5)
+    for a, b in zip(first.run([w, k]), second.run([w, k])):
+        np.testing.assert_array_equal(a, b)

@@ -125,11 +125,11 @@ def run_initializers(session, variables: Sequence, *, seed: Optional[int] = None
     variables = list(variables)
     user_feeds = _feeds(graph, feed_dict)
     plan = _plan_of(graph, variables, user_feeds)
+    if seed is not None:  # before any run: a run loads the graph with the seeds it has then
+        apply_seed(session, variables, seed)
     feeds = dict(user_feeds)
     if plan.outside:
         feeds.update(_outside_sources(session, plan))
-    if seed is not None:
-        apply_seed(session, variables, seed)
     if not variables:
         if also is not None:
             with explained_run(session):
