@@ -1,92 +1,98 @@
 """Initialization speed, raw TensorFlow vs tf1init, like for like, side by side in one run.
 
-What it measures. For each workload, variable kind (ref: use_resource=False, the TF1 kind;
-resource: use_resource=True), seeded/unseeded graph and operation, four sides:
+Four sides, each a fresh process, on the same workload:
 
   raw           tf.compat.v1.Session()                                  + raw TF idiom
   raw+cfg       tf.compat.v1.Session(config=tf1init.session_config())   + raw TF idiom
   ours          tf.compat.v1.Session()                                  + tf1init call
   ours+cfg      tf.compat.v1.Session(config=tf1init.session_config())   + tf1init call
 
-session_config() is Grappler off, optimizer L0 and place_pruned_graph, and it speeds raw TF up
-as well, so the comparisons that count are like for like: raw/ours and raw+cfg/ours+cfg (same
-session config on both sides). raw/ours+cfg (plain TF vs the README's recommendation) is shown
-for information only.
+session_config() (Grappler off, optimizer L0, place_pruned_graph) speeds raw TF up too, so the
+comparisons that count are like for like, the same session config on both sides: raw/ours and
+raw+cfg/ours+cfg. raw/ours+cfg (plain TF vs what the README recommends) is shown for
+information only.
 
-Operations (each timed in a process of its own):
-  first      first call in a new session. raw: sess.run(v1.global_variables_initializer())
-             (building the op is timed, as users write it); ours: tf1init.initialize_all(sess).
-  repeat     the same again on an already-initialized session. raw: session.run of the SAME,
-             prebuilt init op; ours: tf1init.initialize_all again. Median of 3-7 calls
-             (after one untimed call).
+Operations:
+  first      the first call in a new session. raw: sess.run(v1.global_variables_initializer())
+             (building the op is timed, as users write it); ours: tf1init.initialize_all(sess)
+             (tf1init loads its modules on first use: timed too, the JSON has how much).
+  repeat     the same again on the initialized session. raw: session.run of the SAME init op;
+             ours: tf1init.initialize_all again. Median of 3-7 calls.
   some_left  half the variables (the first half in creation order) initialized first, the same
-             way on both sides (raw variables_initializer; untimed). raw: the idiom
+             way on both sides (raw variables_initializer, untimed); then raw's idiom
                names = {n.decode() for n in sess.run(v1.report_uninitialized_variables())}
                sess.run(v1.variables_initializer([v for v in v1.global_variables()
                                                   if v.op.name in names]))
-             (op building timed; a set of str, the idiom's fastest correct form in Python 3);
-             ours: tf1init.initialize_uninitialized(sess).
-  none_left  everything initialized (raw global_variables_initializer, untimed, both sides).
-             raw: one is-initialized check, sess.run of a PREBUILT
-             v1.report_uninitialized_variables() op after one warm-up run of it;
-             ours: tf1init.initialize_uninitialized(sess) after one warm-up call. Median of
-             3-7 calls.
+             (op building timed; a set of str: the idiom's fastest correct Python 3 form) vs
+             tf1init.initialize_uninitialized(sess).
+  none_left  everything initialized. raw: one is-initialized check, sess.run of a PREBUILT
+             v1.report_uninitialized_variables() after one warm-up run of it; ours:
+             tf1init.initialize_uninitialized(sess) after one warm-up call. Median of 3-7 calls.
+Processes: first and some_left are always the first call of a fresh process. repeat needs a
+session its side has initialized, none_left one where everything is initialized: by default
+repeat runs right after first, and none_left after some_left, in the same process (the state a
+process of their own would prepare, untimed, anyway; it halves the run time). --separate gives
+each op a process of its own (repeat after an untimed first call, none_left after an untimed
+global_variables_initializer). Whatever a side does between two timed ops (one fetch of the
+values) the other sides do too.
 
-Workloads (each graph built in the child process, in a fresh tf.Graph, with v1 ops; "seeded"
-calls v1.set_random_seed(1234) first, "unseeded" sets no seed at all):
+Workloads (the graph is built in the child process, in a fresh tf.Graph, with v1 ops; seeded
+means v1.set_random_seed(1234) first, unseeded sets no seed at all):
   mlp     784-256-128-10 MLP, 6 variables: v1.Variable(truncated_normal(stddev=1/sqrt(fan_in)))
           kernels and zeros biases, as in the TF1 MNIST tutorial.
   bert    BERT-base shapes and names through v1.get_variable: embeddings 30522x768, 512x768,
           2x768, 12 layers of q/k/v/o 768x768 + biases, FFN 768x3072 / 3072x768, layer norms,
           pooler; truncated_normal_initializer(stddev=0.02), zeros, ones. 199 variables,
           109.5M parameters (438 MB of float32).
-  resnet  ResNet-50 (Keras application shapes and names) through v1.get_variable: 53 convs
+  resnet  ResNet-50 (the Keras application's shapes and names) through v1.get_variable: 53 convs
           (kernel: v1.variance_scaling_initializer(2.0), He; bias: zeros), each with batch norm
-          gamma/beta/moving_mean/moving_variance (ones/zeros, the moving ones not trainable),
+          gamma/beta/moving_mean/moving_variance (ones/zeros; the moving ones not trainable),
           and the 2048x1000 head (v1.glorot_uniform_initializer). 320 variables, 25.6M params.
   5k      5,000 variables v1.Variable(v1.random_normal([16, 16])).
-  50k     the same with 50,000 variables. OPT-IN (--workloads ...,50k): building that graph
-          alone takes minutes in every process (the table's "build" column says how long).
+  50k     the same with 50,000. OPT-IN (--workloads ...,50k): building the graph alone takes
+          about 2 minutes (2.5 GB) in every process, a process 4-6 minutes, so the 24 processes
+          of one kind and seeding take about 2 hours.
+Variable kinds: ref (use_resource=False: TF1, disable_v2_behavior) and resource (True: TF2's).
 
 Honesty rules:
-  * Every row is a fresh process (this script re-invoked with a hidden --child flag): no
-    caches, TF set-up, session or garbage is shared between rows. The raw sides never import
-    tf1init (they get session_config()'s bytes from a probe process at start-up).
-  * Each time is the median over --repeat rounds (default 3); each round runs the four sides
-    back to back (in alternating order), and a ratio is the median of the per-round ratios,
-    so machine drift mostly cancels. The machine is shared and noisy: read the ratios; each
-    also shows its per-round range.
-  * tf1init is byte-compiled before timing (this machine sets PYTHONDONTWRITEBYTECODE; an
-    install compiles).
-  * Every "ours" process checks its result after the timed call, against a reference session
-    on the same graph that ran the raw idiom (a fresh session, so it draws what raw draws):
-    same variables, shapes and dtypes; bit for bit where the graph is seeded and both sides
-    ran the same number of draws (first, some_left, and repeat: raw's init op run as many
-    times as ours was called); deterministic initial values (zeros/ones) always bit for bit;
-    random ones of an unseeded graph with the reference's mean and spread. some_left also
-    checks that the already-initialized half kept its values, none_left that nothing changed.
-    A failed check marks the row WRONG and fails the goals: a fast wrong answer cannot win.
-  * The set-up that is not timed (graph build, session creation) is timed too and printed for
-    both sides; ours' set-up may not hide work (flagged when it is much slower than raw's).
+  * Every process is fresh (this script re-invoked with a hidden --child flag): no caches, TF
+    set-up, session or garbage is shared between rows. The raw sides never import tf1init:
+    they get session_config()'s bytes from a probe process at start-up (ours+cfg asserts that
+    its own tf1init.session_config() gives the same bytes).
+  * Each time is the median over --repeat rounds (default 3). A round runs the four sides back
+    to back, in alternating order; a ratio is the median of the per-round ratios (printed with
+    their range), so machine drift mostly cancels. The machine is shared: read the ratios.
+  * tf1init is byte-compiled first (python -m compileall; this machine sets
+    PYTHONDONTWRITEBYTECODE, an install compiles).
+  * Every ours process checks its results after its timed calls against a reference session
+    of the same graph that ran the raw idiom (a fresh session: it draws what raw draws): same
+    variables, shapes and dtypes; bit for bit where the graph is seeded and both sides ran the
+    same number of draws (first: 1; repeat: raw's init op run 1 + as many times as ours was
+    called; some_left: the same half first); deterministic values (zeros, ones) always bit for
+    bit; random values of an unseeded graph with the reference's mean and spread; names
+    returned as many as initialized. some_left also checks that the initialized half kept its
+    values, none_left that no value changed. A failed check marks the row WRONG and fails the
+    goals: a fast wrong answer cannot win.
+  * The untimed set-up (graph build, session creation) and the Python threads alive at the
+    timed call are compared between the sides; a NOTE says when ours' could hide work.
 
-Goals (PASS/FAIL, like for like only, every workload/kind/seeded variant run):
-  first, some_left: never slower than raw with the same config: raw/ours >= 0.9 (0.9 and not
-                    1.0 to allow for noise);
-  repeat:           ours within 1.5x of raw's session.run of its init op: raw/ours >= 1/1.5;
-  none_left:        ours within 2x of one is-initialized check:          raw/ours >= 1/2;
-  values:           every check above passed.
+Goals (PASS/FAIL, like for like, every row run):
+  first, some_left  never slower than raw with the same config: raw/ours >= 0.9 (0.9, not 1.0,
+                    as a noise allowance)
+  repeat            within 1.5x of raw's session.run of its init op: raw/ours >= 1/1.5
+  none_left         within 2x of one prebuilt is-initialized check: raw/ours >= 1/2
+  values            every check above passed, every process ran.
 
-Cost: each process pays about 5-6 s of TensorFlow import before anything is timed, so the
-full matrix (4 default workloads x 2 kinds x 2 seedings x 4 ops x 4 sides x 3 rounds = 768
-processes) takes about 1.5-2 hours. The default run takes the subset printed at its start
-(all workloads, both kinds, all ops, seeded, plus unseeded for "first" and "some_left", the two
-ops where seeding changes tf1init's path) and finishes in about 20 minutes;
---seeded both gives the full matrix. --quick: mlp, 5k and bert, resource kind, seeded, ops
-first and repeat, one round (about 3 minutes).
+Run time (2 shared cores, 24 GB): a process pays 5-6 s of TensorFlow import before anything
+is timed; typical processes: mlp 7 s, resnet 10 s, bert 15-30 s, 5k 30-40 s (12 s of it
+building the graph). Default (ref kind, seeded, all four ops, mlp/bert/resnet/5k, 3 rounds:
+96 processes) about 30 minutes, 5k half of it. --quick (mlp, 5k, bert; resource; seeded;
+first and repeat; 1 round: 12 processes) about 4 minutes. --full (both kinds, seeded and
+unseeded: 384 processes) about 2 hours. --separate doubles any of them.
 
-Usage: python bench/init.py [--workloads mlp,bert,resnet,5k[,50k]] [--kinds ref,resource]
-           [--seeded auto|yes|no|both] [--ops first,repeat,some_left,none_left] [--repeat 3]
-           [--quick] [--json OUT]
+Usage: python bench/init.py [--quick | --full] [--workloads mlp,bert,resnet,5k[,50k]]
+           [--kinds ref,resource] [--seeded yes|no|both] [--ops first,repeat,some_left,none_left]
+           [--repeat 3] [--separate] [--json OUT]
 """
 import argparse
 import gc
@@ -544,7 +550,7 @@ def summarize(variant, op, rounds):
 
 
 HEADER = (f"{'workload':<8} {'kind':<8} {'seed':<4} {'op':<9} | {'raw':>8} {'raw+cfg':>8} {'ours':>8} "
-          f"{'ours+cfg':>8} | {'raw/ours':>17} {'raw+cfg/ours+cfg':>17} | {'raw/ours+cfg':>12} | "
+          f"{'ours+cfg':>8} | {'raw/ours':>22} {'raw+cfg/ours+cfg':>22} | {'raw/ours+cfg':>12} | "
           f"{'build':>6}  values")
 
 
@@ -552,10 +558,14 @@ def fmt_time(t):
     return f"{'FAILED':>8}" if t is None else (f"{t * 1000:>6.1f}ms" if t < 1 else f"{t:>7.2f}s")
 
 
-def fmt_ratio(stats, width=17, spread=True):
+def _r(ratio):
+    return f"{ratio:.2f}" if ratio >= 0.1 else f"{ratio:.2g}"
+
+
+def fmt_ratio(stats, width=22, spread=True):
     if stats is None:
         return f"{'n/a':>{width}}"
-    text = f"{stats[0]:.2f}x" + (f" ({stats[1]:.2f}-{stats[2]:.2f})" if spread else "")
+    text = f"{_r(stats[0])}x" + (f" ({_r(stats[1])}-{_r(stats[2])})" if spread else "")
     return f"{text:>{width}}"
 
 
@@ -599,12 +609,12 @@ def goals(summaries):
                 if worst is None or stats[0] < worst[0]:
                     worst = (stats[0], where)
                 if stats[0] < threshold:
-                    failures.append(f"{where} = {stats[0]:.2f}x")
+                    failures.append(f"{where} = {_r(stats[0])}x")
         ok = not failures
         all_pass &= ok
         report[op] = {"threshold_raw_over_ours": threshold, "pass": ok, "failures": failures,
                       "worst": worst, "comparisons": 2 * len(rows)}
-        worst_text = f"worst {worst[0]:.2f}x ({worst[1]})" if worst else "nothing ran"
+        worst_text = f"worst {_r(worst[0])}x ({worst[1]})" if worst else "nothing ran"
         print(f"  {'PASS' if ok else 'FAIL'}  {GOAL_TEXT[op]}: {2 * len(rows)} comparisons, {worst_text}")
         for failure in failures:
             print(f"          below {threshold:.2f}: {failure}")
