@@ -50,8 +50,9 @@ means v1.set_random_seed(1234) first, unseeded sets no seed at all):
           and the 2048x1000 head (v1.glorot_uniform_initializer). 320 variables, 25.6M params.
   5k      5,000 variables v1.Variable(v1.random_normal([16, 16])).
   50k     the same with 50,000. OPT-IN (--workloads ...,50k): building the graph alone takes
-          about 2 minutes (2.5 GB) in every process, a process 4-6 minutes, so the 24 processes
-          of one kind and seeding take about 2 hours.
+          about 2 minutes in every process, a process 5-6 minutes and up to 7 GB (measured: raw
+          first call 138 s, ours+cfg 17 s), so its 24 processes of one kind and seeding take
+          about 2.5 hours.
 Variable kinds: ref (use_resource=False: TF1, disable_v2_behavior) and resource (True: TF2's).
 
 Honesty rules:
@@ -83,12 +84,14 @@ Goals (PASS/FAIL, like for like, every row run):
   none_left         within 2x of one prebuilt is-initialized check: raw/ours >= 1/2
   values            every check above passed, every process ran.
 
-Run time (2 shared cores, 24 GB): a process pays 5-6 s of TensorFlow import before anything
-is timed; typical processes: mlp 7 s, resnet 10 s, bert 15-30 s, 5k 30-40 s (12 s of it
-building the graph). Default (ref kind, seeded, all four ops, mlp/bert/resnet/5k, 3 rounds:
-96 processes) about 30 minutes, 5k half of it. --quick (mlp, 5k, bert; resource; seeded;
-first and repeat; 1 round: 12 processes) about 4 minutes. --full (both kinds, seeded and
-unseeded: 384 processes) about 2 hours. --separate doubles any of them.
+Run time (2 shared cores, 24 GB; measured with the previous tf1init): a process pays 5-6 s of
+TensorFlow import before anything is timed; processes took mlp 7 s, resnet 11 s, bert 18 s,
+5k 37 s (11 s of it building the graph) on average. Default (ref kind, seeded, all four ops,
+mlp/bert/resnet/5k, 3 rounds: 96 processes) 29 minutes: mlp 2.7, bert 7.1, resnet 4.3, 5k
+14.7. That is over a 20-minute budget: one kind and one seeding is the least that shows every
+goal on every workload; --repeat 2 takes about 20 minutes. --quick (mlp, 5k, bert; resource;
+seeded; first and repeat; 1 round: 12 processes) about 4 minutes. --full (both kinds, seeded
+and unseeded: 384 processes) about 2 hours. --separate doubles any of them.
 
 Usage: python bench/init.py [--quick | --full] [--workloads mlp,bert,resnet,5k[,50k]]
            [--kinds ref,resource] [--seeded yes|no|both] [--ops first,repeat,some_left,none_left]
@@ -637,7 +640,8 @@ def main(argv=None):
                                      epilog="See the module docstring for what is measured and why.")
     parser.add_argument("--workloads", default=",".join(DEFAULT_WORKLOADS),
                         help=f"comma list of {','.join(WORKLOADS)} (default {','.join(DEFAULT_WORKLOADS)}; "
-                             "50k is opt-in: its graph takes minutes to build in every process)")
+                             "50k is opt-in: 2 minutes to build its graph in every process, 5-6 "
+                             "minutes and 7 GB a process)")
     parser.add_argument("--kinds", default=DEFAULT_KINDS, help="ref,resource (default %(default)s)")
     parser.add_argument("--seeded", choices=["yes", "no", "both"], default="yes",
                         help="graph seed variants (default %(default)s)")
@@ -647,7 +651,7 @@ def main(argv=None):
                         help="every op in a process of its own (default: repeat runs after first, "
                              "none_left after some_left, in the same process; same state, half the time)")
     parser.add_argument("--full", action="store_true",
-                        help="both kinds, seeded and unseeded (about 1.5-2 hours)")
+                        help="both kinds, seeded and unseeded (about 2 hours)")
     parser.add_argument("--quick", action="store_true",
                         help="mlp,5k,bert; resource; seeded; first and repeat; 1 round (about 4 minutes)")
     parser.add_argument("--json", help="write every measurement to this file")
