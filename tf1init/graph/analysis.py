@@ -30,6 +30,8 @@ STATELESS_SEED_OPS = frozenset({
     "StatelessRandomUniformInt", "StatelessRandomUniformFullInt", "StatelessMultinomial",
 })
 PLACEHOLDER_OPS = frozenset({"Placeholder", "PlaceholderV2"})
+# Ops that never have data inputs (they may have control inputs, which are still followed).
+_NO_DATA_INPUTS = frozenset({"Const", "HostConst", "NoOp"})
 
 
 def initial_value_op(variable):
@@ -67,7 +69,8 @@ def _walk(variable, derived: Dict[str, str]) -> InitialValue:
             randoms.append(op)
         if _is_draw(op_type):
             draws.append(op)
-        stack.extend([t.op for t in op.inputs])
+        if op_type not in _NO_DATA_INPUTS:  # reading inputs is most of the walk's cost
+            stack.extend([t.op for t in op.inputs])
         stack.extend(op.control_inputs)
     return InitialValue(
         reads=frozenset(op.name for op in reads),
