@@ -106,6 +106,18 @@ _LAZY: "dict[str, str]" = {  # (no typing import: it costs more than a cached `m
 __all__ = sorted(_LAZY) + ["__version__"]
 
 
+def _load_runtime_if_tensorflow_is_loaded() -> None:
+    """Where TensorFlow is already imported, loading the runtime costs milliseconds: do it at
+    ``import tf1init``, where import costs belong, rather than inside the first call."""
+    import sys
+
+    if "tensorflow" in sys.modules:
+        importlib.import_module("tf1init.session.initialization")
+
+
+_load_runtime_if_tensorflow_is_loaded()
+
+
 def __getattr__(name: str):
     module = _LAZY.get(name)
     if module is None:

@@ -87,10 +87,10 @@ def _creation_order(ops: List) -> List:
     return sorted(ops, key=op_id)
 
 
-def initial_value_of(variable) -> InitialValue:
+def initial_value_of(variable, name: str = None) -> InitialValue:
     """The (remembered) analysis of one variable's initializer."""
     state = state_of(variable.graph)
-    name = variable_name(variable)
+    name = variable_name(variable) if name is None else name
     found = state.initial_values.get(name)
     if found is None:
         found = state.initial_values[name] = _walk(variable, state.derived)
@@ -99,7 +99,11 @@ def initial_value_of(variable) -> InitialValue:
 
 def analyse(variables: Sequence) -> Dict[str, InitialValue]:
     """Name -> InitialValue for every variable given (each walked once per graph)."""
-    return {variable_name(v): initial_value_of(v) for v in variables}
+    result = {}
+    for variable in variables:
+        name = variable_name(variable)
+        result[name] = initial_value_of(variable, name)
+    return result
 
 
 def reads_of(variable) -> frozenset:

@@ -156,8 +156,8 @@ class _Layer:
     one, as ``global_variables_initializer()`` is), and the random draws it keeps (fetches) for
     later layers or takes (feeds) from earlier ones."""
 
-    def __init__(self, variables, kept, fed):
-        self.names = [variable_name(v) for v in variables]
+    def __init__(self, variables, names, kept, fed):
+        self.names = names
         initializers = [v.initializer for v in variables]
         graph = variables[0].graph
         if len(initializers) > GROUP_ABOVE and not graph.finalized:
@@ -208,9 +208,13 @@ def _plan(graph, variables: List, user_feeds: Dict) -> _Plan:
     fed = {t.op.name for t in user_feeds}
     fed |= {state_of(graph).derived_tensors[s].op.name for s in sources}
     _check_placeholders(graph, found, chosen, fed)
+    if len(order) == 1:  # one run: nothing to share between runs
+        return _Plan(list(variables), names, found, [_Layer(variables, list(names), [], [])],
+                     outside, bool(fed_placeholders(graph)))
+    layer_names = [[variable_name(v) for v in layer] for layer in order]
     layer_draws = [
-        set().union(*(effective(variable_name(v), found, chosen, "draws") for v in layer))
-        for layer in order
+        set().union(*(effective(name, found, chosen, "draws") for name in layer))
+        for layer in layer_names
     ]
     planned, seen = [], set()
     for number, draws in enumerate(layer_draws):
@@ -218,7 +222,8 @@ def _plan(graph, variables: List, user_feeds: Dict) -> _Plan:
         kept = sorted(d for d in draws & later if d not in seen)
         taken = sorted(d for d in draws if d in seen)
         seen |= draws
-        planned.append(_Layer(order[number], _outputs(graph, kept), _outputs(graph, taken)))
+        planned.append(_Layer(order[number], layer_names[number],
+                              _outputs(graph, kept), _outputs(graph, taken)))
     arrays = bool(fed_placeholders(graph))
     return _Plan(list(variables), names, found, planned, outside, arrays)
 
