@@ -35,8 +35,10 @@ class GraphState:
     derived_tensors: Dict[str, object] = field(default_factory=dict)
     # variable name -> scalar bool tensor, True once the variable holds a value
     flags: Dict[str, object] = field(default_factory=dict)
-    # (ids of a call's variables, ...) -> what that call runs, worked out once
+    # (ids of a call's variables, ids of its feeds) -> what that call runs, worked out once
     plans: Dict[Tuple, object] = field(default_factory=dict)
+    # ids of a set of variables -> how to ask which of them hold a value, worked out once
+    questions: Dict[Tuple, object] = field(default_factory=dict)
 
 
 @dataclass

@@ -83,18 +83,6 @@ def explained_errors(session=None, *, checkpoint=None):
         raise translated from error
 
 
-@contextlib.contextmanager
-def explained_run(session):
-    """tf1init's own runs: TF's errors translated where tf1init knows them, else unchanged."""
-    try:
-        yield
-    except tf.errors.OpError as error:
-        translated = explain(error, session)
-        if translated is error:
-            raise
-        raise translated from error
-
-
 def explain(error, session=None, *, checkpoint=None) -> BaseException:
     """The tf1init error that explains ``error``, or ``error`` itself when it is none of ours."""
     text = getattr(error, "message", None) or str(error)

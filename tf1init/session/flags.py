@@ -24,7 +24,7 @@ def _existing_flag(variable):
     return None
 
 
-def flag_of(variable, *, build: bool = True) -> Optional[object]:
+def flag_of(variable) -> Optional[object]:
     """The scalar bool tensor that says whether ``variable`` holds a value (found or built
     once per graph), or None on a finalized graph that has none."""
     state = state_of(variable.graph)
@@ -34,7 +34,7 @@ def flag_of(variable, *, build: bool = True) -> Optional[object]:
         tensor = _existing_flag(variable)
         if tensor is None:
             graph = variable.graph
-            if graph.finalized or not build:
+            if graph.finalized:
                 return None
             with graph.as_default(), graph.control_dependencies(None), graph.name_scope(None):
                 tensor = v1.is_variable_initialized(variable)
@@ -64,10 +64,10 @@ def initialized_flags(session, variables: Sequence) -> List[bool]:
     if not variables:
         return []
     state = state_of(session.graph)
-    key = ("flags",) + tuple(map(id, variables))
-    question = state.plans.get(key)
+    key = tuple(map(id, variables))
+    question = state.questions.get(key)
     if question is None:
-        question = state.plans[key] = _Question(variables)
+        question = state.questions[key] = _Question(variables)
     if question.stacked is not None:
         return run(session, fetches=[question.stacked])[0].tolist()
     values = iter(run(session, fetches=question.asked)) if question.asked else iter(())

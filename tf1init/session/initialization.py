@@ -23,7 +23,7 @@ from tf1init.graph.arrays import array_feeds, fed_placeholders
 from tf1init.graph.seeding import reseed_variables
 from tf1init.graph.selection import select_variables, variable_name
 from tf1init.graph.state import session_state, state_of
-from tf1init.session.explain_errors import explained_run
+from tf1init.session.explain_errors import explained_errors
 from tf1init.session.flags import initialized_flags
 from tf1init.session.runs import GROUP_ABOVE, run
 from tf1init.session.sessions import as_session
@@ -132,7 +132,7 @@ def run_initializers(session, variables: Sequence, *, seed: Optional[int] = None
         feeds.update(_outside_sources(session, plan))
     if not variables:
         if also is not None:
-            with explained_run(session):
+            with explained_errors(session):
                 run(session, targets=list(also[0]), feeds=dict(also[1] or {}))
         return ()
     drawn: Dict = {}
@@ -145,7 +145,7 @@ def run_initializers(session, variables: Sequence, *, seed: Optional[int] = None
         if also is not None and number == 0:
             targets = targets + list(also[0])
             layer_feeds.update(also[1] or {})
-        with explained_run(session):
+        with explained_errors(session):
             values = run(session, fetches=layer.kept, targets=targets, feeds=layer_feeds)
         drawn.update(zip(layer.kept, values))
     return plan.names
@@ -182,7 +182,7 @@ class _Plan:
 
 def _plan_of(graph, variables: List, user_feeds: Dict) -> _Plan:
     state = state_of(graph)
-    key = tuple(map(id, variables)) + tuple(map(id, user_feeds))
+    key = (tuple(map(id, variables)), tuple(map(id, user_feeds)))
     plan = state.plans.get(key)
     if plan is None:
         plan = _plan(graph, variables, user_feeds)
