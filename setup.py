@@ -20,7 +20,8 @@ setup(
     long_description_content_type="text/markdown",
     python_requires=">=3.10,<3.14",  # TensorFlow 2.21 has wheels for 3.10-3.13
     packages=find_packages(include=["tf1init", "tf1init.*"]),
-    package_data={"tf1init": ["py.typed"], "tf1init.migrations": ["*.json"]},
+    package_data={"tf1init": ["py.typed"], "tf1init.migrations": ["*.json"],
+                  "tf1init.migrations.data": ["*.txt"]},
     install_requires=RUNTIME,
     extras_require={
         # tf-keras carries the Keras 2 `tf.compat.v1.layers` that Keras 3 dropped.

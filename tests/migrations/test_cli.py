@@ -23,7 +23,7 @@ TF2 = (
     "w = tf.Variable(tf.random.normal([2, 2]), name=\"w\")  # weights\n"
     "print(w.numpy())\n"
 )
-GRAPH = "import tensorflow as tf\nx = tf.placeholder(tf.float32)\nk = tf.zeros_initializer()\n"
+GRAPH = "import tensorflow as tf\nx = tf.placeholder(tf.float32)\nk = tf.zeros_initializer()\nh = tf.layers.dense(x, 2)\n"
 PY2 = "import tensorflow as tf\nprint 'hello'\nw = tf.random_normal([1])\n"
 
 
@@ -40,7 +40,7 @@ def tree(tmp_path):
 
 
 def test_diff_is_the_default_and_changes_nothing(tree, capsys):
-    assert main(["migrate", "-q", "--jobs", "1", str(tree)]) == 0
+    assert main(["migrate", "-q", "--jobs", "1", str(tree)]) == 2  # old.py does not parse
     out, err = capsys.readouterr()
     assert "-    sess.run(tf.global_variables_initializer())" in out and "+print(w.numpy())" in out
     assert (tree / "pkg" / "model.py").read_text() == TF1
@@ -50,11 +50,13 @@ def test_diff_is_the_default_and_changes_nothing(tree, capsys):
 
 def test_write_then_check_is_clean(tree, capsys):
     before = (tree / "pkg" / "old.py").read_bytes()
-    assert main(["migrate", "--write", "-q", str(tree)]) == 1  # pre-commit: changed files fail
+    assert main(["migrate", "--write", "-q", str(tree)]) == 2  # a file that does not parse: an error
     assert (tree / "pkg" / "model.py").read_text() == TF2
     assert (tree / "pkg" / "graph.py").read_text() == GRAPH
     assert (tree / "pkg" / "old.py").read_bytes() == before  # byte-identical
     assert (tree / ".git" / "hook.py").read_text() == TF1  # hidden folders skipped
+    assert main(["migrate", "--check", "-q", str(tree)]) == 2  # still there: still an error
+    (tree / "pkg" / "old.py").unlink()
     assert main(["migrate", "--check", "-q", str(tree)]) == 0
     assert main(["migrate", "--write", "-q", str(tree)]) == 0  # idempotent on disk
 
@@ -71,10 +73,10 @@ def test_report_lists_changes_and_what_is_left(tree, capsys):
     data = json.loads(report.read_text())
     assert data["summary"]["changed"] == 1 and data["summary"]["failed"] == 1
     rules = {(f["rule"], f["kind"]) for f in data["findings"]}
-    assert ("TFI104", "fixed") in rules and ("TFI101", "fixed") in rules and ("TFI102", "manual") in rules
+    assert ("TFI104", "fixed") in rules and ("TFI101", "fixed") in rules and ("TFI107", "manual") in rules
     left = [f for f in data["findings"] if f["kind"] == "manual"][0]
-    assert left["file"].endswith("graph.py") and (left["line"], left["column"]) == (3, 5)
-    assert "graph-mode" in left["message"]
+    assert left["file"].endswith("graph.py") and (left["line"], left["column"]) == (4, 5)
+    assert "Keras 3" in left["message"] and "left as it is" in left["message"]
     assert any(f["status"] == "failed" and "does not parse" in f["error"] for f in data["files"])
 
 
@@ -83,7 +85,9 @@ def test_select_and_ignore(tree, capsys):
     main(["migrate", "-q", "--select", "TFI101", path])
     out = capsys.readouterr().out
     assert "+w = tf.Variable(tf.random.normal" in out and "print(w.numpy())" not in out
-    main(["migrate", "-q", "--ignore", "TFI101,TFI104", path])
+    main(["migrate", "-q", "--ignore", "TFI101,TFI104", path])  # sessions stay: compat route
+    assert "+import tensorflow.compat.v1 as tf" in capsys.readouterr().out
+    main(["migrate", "-q", "--ignore", "TFI101,TFI104,TFI107", path])
     assert capsys.readouterr().out == ""
     assert main(["migrate", "--select", "NOPE", path]) == 2
 

@@ -129,6 +129,9 @@ class Context:
         self.new_import: Optional[str] = None  # "tf" when `import tensorflow as tf` must be added
         self.rewritten_from_imports: Set[str] = set()
         self.carriers = False  # a removed statement left comments to move (see _transform)
+        self.compat = False  # the file stays graph-mode through tensorflow.compat.v1 (rule TFI107)
+        self.blocked = False  # something keeps the file from running on TF2: leave it as it is
+        self.names: List[Tuple[ast.AST, str]] = []  # every tf name written (chains, from-imports)
         self._index()
 
     # ---- stage 2: the ast --------------------------------------------------------------
@@ -163,6 +166,13 @@ class Context:
             if full:
                 self.calls.append((node, full))
         self.calls.sort(key=lambda pair: (pair[0].lineno, pair[0].col_offset))
+        inner = {id(node.value) for node in self.of(ast.Attribute)}  # a.b of a.b.c: not a name of its own
+        for node in self.of(ast.Attribute) + self.of(ast.Name):
+            if id(node) not in inner:
+                full = self.resolve(dotted(node))
+                if full:
+                    self.names.append((node, full))
+        self.names.sort(key=lambda pair: (pair[0].lineno, pair[0].col_offset))
 
     def of(self, kind: type) -> List:
         """Every node of one type in the file (one walk serves the engine and all rules)."""
@@ -197,12 +207,19 @@ class Context:
         self.findings.append(Finding(self.path, line, col, rule, kind, message))
 
     def decide_mode(self) -> None:
+        """Eager when nothing ties the file to TF1: no graph-only call that a rule does not
+        convert, and no name whose TF2 spelling is missing or means something else."""
         for node, name in self.calls:
             if is_graph_only(name) and id(node) not in self.resolved:
                 line, col = self.ast_pos(node)
                 self.graph_reason = f"{tf1(name)} at {line}:{col}"
                 self.eager = False
                 return
+        reason = _not_eager(self)
+        if reason:
+            self.graph_reason = reason
+            self.eager = False
+            return
         self.eager = True
 
     def sorted_findings(self) -> Tuple[Finding, ...]:
@@ -221,12 +238,15 @@ class Context:
     def cst_resolve(self, node) -> Optional[str]:
         return self.resolve(cst_dotted(node))
 
-    def handle(self, module: str = "tensorflow") -> str:
-        """The local name that reaches TF2 ``tensorflow``, adding an import when none does."""
+    def handle(self, module: Optional[str] = None) -> str:
+        """The local name that reaches TF2 ``tensorflow`` (``tensorflow.compat.v1`` in a file
+        that stays graph-mode), adding an import when none does."""
+        if module is None:
+            module = "tensorflow.compat.v1" if self.compat else "tensorflow"
         for local, target in self.aliases.items():
             if target == module and local != "tensorflow":
                 return local
-        if self.aliases.get("tensorflow") == "tensorflow":
+        if self.aliases.get("tensorflow") == module:
             return "tensorflow"
         if self.new_import is None:
             name = "tf"
@@ -242,6 +262,39 @@ class Context:
         return cst.parse_expression(self.handle() + target[2:])
 
 
+def _not_eager(ctx: Context, trust_rules: bool = True) -> Optional[str]:
+    """Why the file cannot be eager TF2 as written, from the names it uses: one that TF2 lacks
+    (and no rule converts), or a call whose arguments TF2's function reads differently.
+
+    ``trust_rules``: count the calls the rules say they convert (their triggers, the catalogue's
+    names) as converted; False to judge a rewritten text as it is."""
+    from . import _compat_names as names
+
+    converted = set()
+    if trust_rules:
+        triggers = set()
+        for rule in ctx.rules:
+            triggers.update(rule.triggers)
+        converted = {id(node.func) for node, name in ctx.calls if _catalogue_name(name) or tf1(name) in triggers}
+        converted.update(id(node.func) for node, _ in ctx.calls if id(node) in ctx.resolved)
+    calls = {id(node.func): node for node, _ in ctx.calls}
+    for node, full in ctx.names:
+        if id(node) in converted:
+            continue
+        kind, decided, params = names.status(full)
+        if kind in (names.SAME, names.OPEN):
+            continue
+        if kind == names.CHANGED:
+            call = calls.get(id(node))
+            if call is not None and names.same_call(params, len(call.args), [k.arg for k in call.keywords]):
+                continue
+        line, col = ctx.ast_pos(node)
+        what = {names.V1_ONLY: "only in tf.compat.v1", names.MISSING: "not in TensorFlow 2",
+                names.CHANGED: "means something else in TF2"}[kind]
+        return f"{tf1(decided)} at {line}:{col}, {what}"
+    return None
+
+
 def migrate_source(source: str, path: str = "<string>", rules: Optional[Iterable[Rule]] = None) -> FileResult:
     """Migrate one file's text. Never raises for bad input: a file that does not parse comes
     back FAILED with its error and its text unchanged."""
@@ -250,8 +303,12 @@ def migrate_source(source: str, path: str = "<string>", rules: Optional[Iterable
     return migrate_screened(source, path, rules)
 
 
-def migrate_screened(source: str, path: str, rules: Optional[Iterable[Rule]] = None) -> FileResult:
-    """``migrate_source`` for a text that already passed the prefilter (on its bytes)."""
+def migrate_screened(source: str, path: str, rules: Optional[Iterable[Rule]] = None,
+                     graph_reason: Optional[str] = None) -> FileResult:
+    """``migrate_source`` for a text that already passed the prefilter (on its bytes).
+
+    ``graph_reason``: keep the file graph-mode for this reason (an eager rewrite that did not
+    come out runnable is done again this way)."""
     from ._registry import all_rules
 
     rules = list(all_rules() if rules is None else rules)
@@ -265,24 +322,46 @@ def migrate_screened(source: str, path: str, rules: Optional[Iterable[Rule]] = N
     triggers = set()
     for rule in rules:
         triggers.update(rule.triggers)
-    if not ctx.calls:
+    if not ctx.names:
         return FileResult(path, UNCHANGED, source, source)
     wanted = any(
         tf1(name) in triggers or _catalogue_name(name) for _, name in ctx.calls
-    ) or "initialized_value" in source
+    ) or "initialized_value" in source or (any(rule.on_mode for rule in rules) and _not_eager(ctx))
     if not wanted:
         return FileResult(path, UNCHANGED, source, source)
     for rule in rules:
         if rule.analyze:
             rule.analyze(ctx)
     ctx.decide_mode()
+    if graph_reason:
+        ctx.eager, ctx.graph_reason = False, graph_reason
+    for rule in rules:
+        if rule.on_mode:
+            rule.on_mode(ctx)
+    if ctx.blocked:  # never half-converted: as it is, with each blocker reported
+        return FileResult(path, UNCHANGED, source, source, ctx.sorted_findings())
     work = False
     for rule in rules:
         if rule.after_mode and rule.after_mode(ctx):
             work = True
     if not work:  # only reports: no need for LibCST
         return FileResult(path, UNCHANGED, source, source, ctx.sorted_findings())
-    return _rewrite(ctx)
+    result = _rewrite(ctx)
+    if ctx.eager and result.changed and any(rule.on_mode for rule in rules):
+        left = _left_in(result.new_source, path, rules)
+        if left:  # the eager rewrite would not run: the compat route instead
+            return migrate_screened(source, path, rules, f"{left}, left by the eager rewrite")
+    return result
+
+
+def _left_in(new_source: str, path: str, rules) -> Optional[str]:
+    """What keeps a rewritten text from running as eager TF2, or None."""
+    ctx = Context(new_source, path, ast.parse(new_source), rules)
+    for node, name in ctx.calls:
+        if is_graph_only(name):
+            line, col = ctx.ast_pos(node)
+            return f"{tf1(name)} at {line}:{col}"
+    return _not_eager(ctx, trust_rules=False)
 
 
 def _catalogue_name(name: str) -> bool:

@@ -193,9 +193,11 @@ def _notebook_lines(findings, source: str):
 
 def write_atomic(path: str, data: bytes) -> None:
     """Write to a temporary file in the same folder, then rename over the original: a reader (or
-    an interrupted run) sees the old file or the new one, never a partial one."""
+    an interrupted run) sees the old file or the new one, never a partial one. A symbolic link
+    is written through: its target gets the new text and the link stays a link."""
     import tempfile
 
+    path = os.path.realpath(path)
     folder = os.path.dirname(os.path.abspath(path))
     fd, temp = tempfile.mkstemp(prefix=".tf1init-", suffix=".tmp", dir=folder)
     try:

@@ -30,10 +30,12 @@ def tokens(kind: type = str) -> "re.Pattern":
 
 
 def mentions(source: str) -> bool:
-    """True if a rule may act on this text."""
-    return "tensorflow" in source and tokens(str).search(source) is not None
+    """True if a rule may act on this text: any file that imports TensorFlow, since any TF1 name
+    (``tf.log``, ``tf.placeholder``) can keep it from running on TF2 (rule TFI107). The token
+    pattern still tells the engine which statements LibCST must see."""
+    return "tensorflow" in source
 
 
 def candidate(data: bytes) -> bool:
     """The same on a file's bytes, without decoding them."""
-    return b"tensorflow" in data and tokens(bytes).search(data) is not None
+    return b"tensorflow" in data

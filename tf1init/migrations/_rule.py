@@ -28,6 +28,7 @@ class Rule:
     examples: Tuple[Example, ...]
     # The engine calls these hooks (see _engine.Context); a rule defines the ones it needs.
     analyze: Optional[Callable] = None  # (ctx) on the CPython ast, before anything is rewritten
+    on_mode: Optional[Callable] = None  # (ctx) once the mode is decided, before any after_mode
     after_mode: Optional[Callable] = None  # (ctx) -> bool: reports on the ast; True if LibCST has work
     on_call: Optional[Callable] = None  # (ctx, original, updated) -> node, LibCST
     on_statement: Optional[Callable] = None  # (ctx, original, updated) -> node(s), LibCST

@@ -136,7 +136,7 @@ class Transformer(cst.CSTTransformer):
         ctx = self.ctx
         body = list(updated.body)
         if ctx.new_import:  # first, so that it lands after the from-import it may replace
-            body = _add_import(body, ctx.new_import)
+            body = _add_import(body, ctx.new_import, "tensorflow.compat.v1" if ctx.compat else "tensorflow")
         if ctx.rewritten_from_imports:
             body = _drop_unused_from_imports(ctx, body, ctx.rewritten_from_imports)
         return updated.with_changes(body=body)
@@ -233,8 +233,8 @@ def _imports_tensorflow(statement) -> bool:
     return False
 
 
-def _add_import(body, name: str):
-    """``import tensorflow as NAME`` after the file's last tensorflow import."""
-    line = cst.parse_statement("import tensorflow\n" if name == "tensorflow" else f"import tensorflow as {name}\n")
+def _add_import(body, name: str, module: str = "tensorflow"):
+    """``import MODULE as NAME`` after the file's last tensorflow import."""
+    line = cst.parse_statement(f"import {module}\n" if name == module else f"import {module} as {name}\n")
     index = max((i for i, statement in enumerate(body) if _imports_tensorflow(statement)), default=-1)
     return body[: index + 1] + [line] + body[index + 1:]

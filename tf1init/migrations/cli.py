@@ -86,6 +86,8 @@ def configure(parser: "argparse.ArgumentParser") -> None:
                       help="rewrite the files in place (atomically); exit 1 if any changed")
     mode.add_argument("--check", dest="mode", action="store_const", const="check",
                       help="change nothing; exit 1 if any file would change (pre-commit, CI)")
+    parser.epilog = ("Exit status: 0 nothing to change (or --diff), 1 files changed or would change, "
+                     "2 a path is missing or a file does not parse (it is left as it is).")
     parser.set_defaults(mode="diff")
     parser.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
                         help="worker processes (default: the number of CPUs)")
@@ -177,8 +179,8 @@ def run(args) -> int:
     )
     if args.report:
         _write_report(args.report, outcomes, counts, kinds)
-    if missing:
-        return 2
+    if missing or counts["failed"]:
+        return 2  # a file that does not parse must not pass CI or pre-commit
     return 1 if counts["changed"] and args.mode in ("check", "write") else 0
 
 

@@ -5,7 +5,7 @@ import ast
 from typing import Dict, Optional, Tuple
 
 from .. import _catalogue
-from .._engine import Context, tf1
+from .._engine import Context, dotted, tf1
 from .._libcst import cst
 from .._model import FIXED, MANUAL, WARNING
 from .._rule import Example, Rule
@@ -20,8 +20,67 @@ def _initializer(name: str):
     return spelling if spelling is not None and spelling.kind == "initializer" else None
 
 
+def _contrib(name: str):
+    spelling = _initializer(name)
+    return spelling if spelling is not None and spelling.impl.startswith("contrib.") else None
+
+
+def _compat_call(spelling, args):
+    """(the tf.compat.v1 call, None) or (None, reason)."""
+    from tf1init.catalogue.compat import to_compat_v1
+    from tf1init.errors import Untranslatable
+
+    try:
+        return to_compat_v1(spelling.impl, args), None
+    except Untranslatable as error:
+        return None, str(error)
+
+
+def on_mode(ctx: Context) -> None:
+    """In a file that stays graph-mode (rule TFI107), contrib initializers become their exact
+    tf.compat.v1 forms; one that cannot keeps the whole file as it is."""
+    if ctx.eager or "TFI107" not in ctx.codes:
+        return
+    converted = ctx.plan.setdefault("compat_initializers", set())
+    for node, name in ctx.calls:
+        spelling = _contrib(name)
+        if spelling is None:
+            continue
+        args, reason = bind_ast(ctx, node, spelling.params)
+        if reason is None:
+            _, reason = _compat_call(spelling, args)
+        if reason:
+            ctx.blocked = True
+            ctx.report(node, CODE, MANUAL, f"{dotted(node.func)}(...) has no tf.compat.v1 form here ({reason}); "
+                                           "tf.contrib is gone in TensorFlow 2, so the file is left as it is")
+        else:
+            converted.add(id(node))
+
+
+def bind_ast(ctx: Context, call: ast.Call, params):
+    """``bind`` on the ast: (args by parameter name, None) or (None, reason)."""
+    given = {}
+    for index, arg in enumerate(call.args):
+        if isinstance(arg, ast.Starred) or index >= len(params):
+            return None, "*args or more positional arguments than the TF1 signature has"
+        given[params[index]] = arg
+    for keyword in call.keywords:
+        if keyword.arg is None or keyword.arg not in params:
+            return None, f"argument {keyword.arg or '**'} cannot be matched to the TF1 signature"
+        given[keyword.arg] = keyword.value
+    args = {}
+    for name, value in given.items():
+        try:
+            args[name] = ast.literal_eval(value)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            args[name] = _catalogue.source(ast.get_source_segment(ctx.source, value) or "?")
+    return args, None
+
+
 def after_mode(ctx: Context) -> bool:
     found = False
+    if ctx.compat:  # graph mode kept: TF1 initializers work as they are; contrib ones are rewritten
+        return bool(ctx.plan.get("compat_initializers"))
     for node, name in ctx.calls:
         if _initializer(name) is None:
             continue
@@ -85,6 +144,8 @@ def build(ctx: Context, keras_call, nodes: Dict[str, cst.BaseExpression]) -> cst
 
 
 def on_call(ctx: Context, original: cst.Call, updated: cst.Call):
+    if ctx.compat:
+        return _to_compat(ctx, original, updated)
     if not ctx.eager:
         return updated
     name = ctx.cst_resolve(updated.func)
@@ -106,6 +167,24 @@ def on_call(ctx: Context, original: cst.Call, updated: cst.Call):
     note = f" ({keras_call.note})" if keras_call.note else ""
     ctx.report(original, CODE, FIXED, f"{tf1(name)} -> {target}{note}")
     return new
+
+
+def _to_compat(ctx: Context, original: cst.Call, updated: cst.Call):
+    name = ctx.cst_resolve(updated.func)
+    spelling = _contrib(name) if name else None
+    if spelling is None:
+        return updated
+    args, nodes, reason = bind(updated, spelling.params)
+    call = None
+    if reason is None:
+        call, reason = _compat_call(spelling, args)
+    if call is None:  # on_mode checked the same on the ast: not reached
+        ctx.report(original, CODE, MANUAL, f"{tf1(name)} left as it is: {reason}")
+        return updated
+    if isinstance(updated.func, cst.Name):
+        ctx.rewritten_from_imports.add(updated.func.value)
+    ctx.report(original, CODE, FIXED, f"{tf1(name)} -> tf.compat.v1.{call.target[3:]} ({call.note})")
+    return build(ctx, call, nodes)
 
 
 RULE = Rule(
@@ -156,17 +235,23 @@ RULE = Rule(
             ),
         ),
         Example(
-            "graph-mode-file-reported",
+            "graph-mode-file-kept",
             before=(
                 "import tensorflow as tf\n"
                 "x = tf.placeholder(tf.float32, [None, 4])\n"
                 "init = tf.glorot_uniform_initializer()\n"
             ),
-            findings=("3:8 manual: tf.glorot_uniform_initializer left as it is: the file stays graph-mode "
-                      "(tf.placeholder at 2:5); a Keras 3 initializer fixes its seed",),
+            after=(
+                "import tensorflow.compat.v1 as tf\n"
+                "tf.disable_v2_behavior()\n"
+                "x = tf.placeholder(tf.float32, [None, 4])\n"
+                "init = tf.glorot_uniform_initializer()\n"
+            ),
+            findings=("1:1 fixed: kept in graph mode through tensorflow.compat.v1 with TF2 behaviour off (tf.placeholder at 2:5)",),
         ),
         Example("already-tf2", before="import tensorflow as tf\ninit = tf.keras.initializers.GlorotUniform()\n"),
     ),
+    on_mode=on_mode,
     after_mode=after_mode,
     on_call=on_call,
 )

@@ -34,7 +34,7 @@ _NEEDS_ONE = frozenset("complex64 complex128 qint8 qint16 qint32 quint8 quint16"
 
 def after_mode(ctx: Context) -> bool:
     calls = [node for node, name in ctx.calls if tf1(name) == "tf.get_variable"]
-    if calls and not ctx.eager:
+    if calls and not ctx.eager and not ctx.compat:  # compat: tf.get_variable works as it is
         for node in calls:
             ctx.report(node, CODE, MANUAL, f"tf.get_variable left as it is: the file stays graph-mode "
                                            f"({ctx.graph_reason}); tf.compat.v1.get_variable still works there")
@@ -189,11 +189,17 @@ RULE = Rule(
             findings=("2:5 manual: tf.get_variable left as it is: partitioner= (tf.Variable cannot be partitioned)",),
         ),
         Example(
-            "variable-scope-stays-graph-mode",
+            "variable-scope-kept-in-graph-mode",
             before=("import tensorflow as tf\n"
                     "with tf.variable_scope(\"layer\", reuse=tf.AUTO_REUSE):\n"
                     "    w = tf.get_variable(\"w\", [3], initializer=init)\n"),
-            findings=("3:9 manual: tf.get_variable left as it is: the file stays graph-mode (tf.variable_scope at 2:6)",),
+            after=(
+                "import tensorflow.compat.v1 as tf\n"
+                "tf.disable_v2_behavior()\n"
+                'with tf.variable_scope("layer", reuse=tf.AUTO_REUSE):\n'
+                '    w = tf.get_variable("w", [3], initializer=init)\n'
+            ),
+            findings=("1:1 fixed: kept in graph mode through tensorflow.compat.v1 with TF2 behaviour off (tf.variable_scope at 2:6)",),
         ),
     ),
     after_mode=after_mode,

@@ -164,7 +164,7 @@ def _readable(ctx: Context, f, node) -> Optional[str]:
 
 def after_mode(ctx: Context) -> bool:
     plan = ctx.plan.get(CODE)
-    if plan is None:
+    if plan is None or ctx.compat:  # compat: the sessions run as they are
         return False
     for node, reason in plan.left:
         ctx.report(node, CODE, MANUAL, f"session block left as it is: {reason}" if isinstance(node, ast.With)
@@ -346,7 +346,7 @@ RULE = Rule(
             ),
         ),
         Example(
-            "feed-left-for-a-person",
+            "feed-kept-in-graph-mode",
             before=(
                 "import tensorflow as tf\n"
                 "x = tf.placeholder(tf.float32, [None, 3])\n"
@@ -356,10 +356,20 @@ RULE = Rule(
                 "    sess.run(tf.global_variables_initializer())\n"
                 "    print(sess.run(y, feed_dict={x: [[1.0, 2.0, 3.0]]}))\n"
             ),
-            findings=("5:1 manual: session block left as it is: sess.run with a feed or options at 7:5",),
+            after=(
+                "import tensorflow.compat.v1 as tf\n"
+                "tf.disable_v2_behavior()\n"
+                "x = tf.placeholder(tf.float32, [None, 3])\n"
+                "w = tf.Variable(tf.zeros([3]))\n"
+                "y = x * w\n"
+                "with tf.Session() as sess:\n"
+                "    sess.run(tf.global_variables_initializer())\n"
+                "    print(sess.run(y, feed_dict={x: [[1.0, 2.0, 3.0]]}))\n"
+            ),
+            findings=("1:1 fixed: kept in graph mode through tensorflow.compat.v1 with TF2 behaviour off (tf.placeholder at 2:5)",),
         ),
         Example(
-            "training-loop-left-for-a-person",
+            "training-loop-kept-in-graph-mode",
             before=(
                 "import tensorflow as tf\n"
                 "w = tf.Variable(0.0)\n"
@@ -369,7 +379,17 @@ RULE = Rule(
                 "    for _ in range(3):\n"
                 "        sess.run(step)\n"
             ),
-            findings=("4:1 manual: session block left as it is: `for` at 6:5",),
+            after=(
+                "import tensorflow.compat.v1 as tf\n"
+                "tf.disable_v2_behavior()\n"
+                "w = tf.Variable(0.0)\n"
+                "step = w.assign_add(1.0)\n"
+                "with tf.Session() as sess:\n"
+                "    sess.run(tf.global_variables_initializer())\n"
+                "    for _ in range(3):\n"
+                "        sess.run(step)\n"
+            ),
+            findings=("1:1 fixed: kept in graph mode through tensorflow.compat.v1 with TF2 behaviour off (tf.Session at 4:6)",),
         ),
         Example("already-tf2", before="import tensorflow as tf\nw = tf.Variable(tf.zeros([3]))\nprint(w.numpy())\n"),
     ),

@@ -21,6 +21,8 @@ def after_mode(ctx: Context) -> bool:
     if "initialized_value" not in ctx.source:
         return False
     calls = _calls(ctx)
+    if ctx.compat:  # disable_v2_behavior(): ref variables, whose initialized_value() works
+        return False
     if not ctx.eager:
         for node in calls:
             ctx.report(node, CODE, MANUAL, f"initialized_value() left as it is: the file stays graph-mode "
@@ -90,15 +92,23 @@ RULE = Rule(
             findings=("4:18 warning: `w` is assigned in this file",),
         ),
         Example(
-            "graph-mode-reported",
+            "graph-mode-works-with-ref-variables",
             before=(
                 "import tensorflow as tf\n"
                 "x = tf.placeholder(tf.float32)\n"
                 "w = tf.Variable(tf.ones([3]))\n"
                 "w2 = tf.Variable(w.initialized_value())\n"
             ),
-            findings=("4:18 manual: initialized_value() left as it is: the file stays graph-mode (tf.placeholder at 2:5)",),
+            after=(
+                "import tensorflow.compat.v1 as tf\n"
+                "tf.disable_v2_behavior()\n"
+                "x = tf.placeholder(tf.float32)\n"
+                "w = tf.Variable(tf.ones([3]))\n"
+                "w2 = tf.Variable(w.initialized_value())\n"
+            ),
+            findings=("1:1 fixed: kept in graph mode through tensorflow.compat.v1 with TF2 behaviour off (tf.placeholder at 2:5)",),
         ),
+        Example("not-a-variable", before="import numpy as np\nfirst = cache.initialized_value()\n"),
     ),
     after_mode=after_mode,
     on_call=on_call,

@@ -152,7 +152,7 @@ def statements(ctx: Context, original: cst.SimpleStatementLine, updated: cst.Sim
 
 def after_mode(ctx: Context) -> bool:
     restore = ctx.plan.get(CODE)
-    if restore is None:
+    if restore is None or ctx.compat:  # compat: the Saver restores as it did
         return False
     if ctx.eager:
         return bool(restore.removed_lines)
@@ -243,7 +243,7 @@ RULE = Rule(
             ),
         ),
         Example(
-            "restore-all-variables-reported",
+            "restore-all-variables-kept-in-graph-mode",
             before=(
                 "import tensorflow as tf\n"
                 "w = tf.Variable(tf.zeros([3]), name=\"w\")\n"
@@ -251,10 +251,19 @@ RULE = Rule(
                 "with tf.Session() as sess:\n"
                 "    saver.restore(sess, path)\n"
             ),
-            findings=(
-                "4:1 manual: session block left as it is: saver.restore at 5:5: Saver() with no var_list",
-                "5:5 manual: saver.restore left as it is: Saver() with no var_list saves every global variable",
+            after=(
+                "import tensorflow.compat.v1 as tf\n"
+                "tf.disable_v2_behavior()\n"
+                'w = tf.Variable(tf.zeros([3]), name="w")\n'
+                "saver = tf.train.Saver()\n"
+                "with tf.Session() as sess:\n"
+                "    saver.restore(sess, path)\n"
             ),
+            findings=("1:1 fixed: kept in graph mode through tensorflow.compat.v1 with TF2 behaviour off (tf.train.Saver at 3:9)",),
+        ),
+        Example(
+            "tf2-checkpoint",
+            before="import tensorflow as tf\nckpt = tf.train.Checkpoint(w=w)\nckpt.restore(path)\n",
         ),
     ),
     after_mode=after_mode,

@@ -1,0 +1,97 @@
+"""Writes ``compat_v1_names.txt``: every public name reachable in ``tensorflow.compat.v1``.
+
+The codemods never import TensorFlow, yet the compat route must know whether each ``tf.X`` a
+TF1 file uses still exists under ``tensorflow.compat.v1`` (``tf.contrib`` does not; with Keras 3,
+``tf.layers.dense`` raises on access). So the names are read once from an installed TensorFlow
+and shipped as data; ``tests/migrations/test_compat_names.py`` checks the file against the
+installed TensorFlow. Run: ``python -m tf1init.migrations.data.make_compat_v1_names``.
+"""
+import inspect
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TARGET = os.path.join(HERE, "compat_v1_names.txt")
+
+
+# Modules taken as a whole (any name below them is accepted): Keras is its own API, not TF1's;
+# tf.compat.v1 and v2 are whole TensorFlow APIs again; raw_ops is generated from the op registry.
+OPEN = {"keras", "compat", "raw_ops"}
+
+
+def names(root, v2) -> list:
+    """One line per public name of ``root`` (dotted, no ``tf.``), with a mark: ``M`` a module
+    (``M*`` an OPEN one), ``=`` the same object in TF2's ``tensorflow`` (``v2``), ``~`` a
+    different object there (followed by both parameter lists: ``tf.nn.dropout`` takes
+    ``keep_prob`` second in TF1 and ``rate`` in TF2), ``-`` absent in TF2."""
+    found, seen, stack = [], set(), [("", root)]
+    while stack:
+        prefix, module = stack.pop()
+        if id(module) in seen and prefix:
+            continue
+        seen.add(id(module))
+        try:
+            attrs = sorted(dir(module))
+        except Exception:  # a lazy module whose import fails (parts of tf.keras)
+            continue
+        for attr in attrs:
+            if attr.startswith("_"):
+                continue
+            try:
+                value = getattr(module, attr)
+            except Exception:  # e.g. "`dense` is not available with Keras 3."
+                continue
+            dotted = prefix + attr
+            if dotted in OPEN:
+                found.append("M* " + dotted)
+            elif inspect.ismodule(value) and prefix.count(".") < 6:
+                found.append("M " + dotted)
+                stack.append((dotted + ".", value))
+            else:
+                mark = _in_v2(v2, dotted, value)
+                found.append(mark[0] + " " + dotted + mark[1:])
+    return sorted(set(found), key=lambda line: line.split(" ")[1])
+
+
+def _in_v2(v2, dotted: str, value) -> str:
+    node = v2
+    for part in dotted.split("."):
+        try:
+            node = getattr(node, part)
+        except Exception:
+            return "-"
+    if node is value:
+        return "="
+    return "~ " + _params(value) + _params(node)
+
+
+def _params(function) -> str:
+    """``(a,b,*,c)``: a callable's parameter names, ``?`` when unknown (used to tell whether a
+    TF1 call means the same with TF2's function: ``tf.nn.dropout(x, 0.5)`` does not)."""
+    try:
+        signature = inspect.signature(function)
+    except (TypeError, ValueError):
+        return "(?)"
+    names = []
+    for parameter in signature.parameters.values():
+        if parameter.kind is parameter.VAR_POSITIONAL:
+            names.append("*" + parameter.name)
+        elif parameter.kind is parameter.VAR_KEYWORD:
+            names.append("**" + parameter.name)
+        else:
+            names.append(parameter.name)
+    return "(" + ",".join(names) + ")"
+
+
+def render() -> str:
+    import tensorflow as tf
+
+    header = f"# public names of tensorflow.compat.v1 in TensorFlow {tf.__version__}; M = module, M* = module whose names are not listed\n"
+    return header + "".join(line + "\n" for line in names(tf.compat.v1, tf))
+
+
+if __name__ == "__main__":
+    text = render()
+    with open(TARGET, "w", encoding="utf-8") as out:
+        out.write(text)
+    print(f"{TARGET}: {text.count(chr(10)) - 1} names", file=sys.stderr)

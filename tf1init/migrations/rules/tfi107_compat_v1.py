@@ -1,0 +1,298 @@
+"""TFI107: a file that must stay graph-mode runs on TF 2.x through ``tensorflow.compat.v1``.
+
+Why the alias and not ``tf.compat.v1.`` written before every name (what ``tf_upgrade_v2`` does):
+the diff is one line per import, the code reads as it did, and under the alias every ``tf.X``
+keeps its TF1 meaning, including the names TF2 kept with another meaning (``tf.nn.dropout``
+takes ``keep_prob`` there, ``tf.random.poisson`` ``lam`` first). ``disable_v2_behavior()`` goes
+right after the import, in every migrated file, scripts and imported modules alike: a module may
+be imported by a program that was not migrated, the call is cheap and calling it again changes
+nothing, and it brings back what TF 1.x did (graph mode, ref variables, whose
+``initialized_value()`` works, control flow v1, TF1 shapes).
+"""
+from __future__ import annotations  # annotations name LibCST classes, imported lazily
+
+import ast
+from typing import Dict, List, Optional, Set
+
+from .. import _compat_names as names
+from .._engine import Context, dotted, tf1
+from .._libcst import cst
+from .._model import FIXED, MANUAL
+from .._rule import Example, Rule
+
+CODE = "TFI107"
+_DISABLERS = ("tf.disable_v2_behavior", "tf.disable_eager_execution")
+# Why a name is gone, by its first parts; the default says it is in neither API.
+_GONE = (
+    ("tf.contrib.", "tf.contrib was removed in TensorFlow 2.0 (tf1init converts only its initializers)"),
+    ("tf.layers.", "Keras 3 (TensorFlow 2.16 and later) removed tf.compat.v1.layers: build the layer "
+                   "with tf.get_variable and tf.matmul, or install tf-keras and set TF_USE_LEGACY_KERAS=1 "
+                   "before TensorFlow is imported"),
+    ("tf.nn.rnn_cell.", "Keras 3 (TensorFlow 2.16 and later) removed the tf.compat.v1.nn.rnn_cell cells: "
+                        "write the cell with tf.matmul and tf.tanh, or install tf-keras and set "
+                        "TF_USE_LEGACY_KERAS=1"),
+    ("tf.estimator", "tf.estimator was removed in TensorFlow 2.16"),
+    ("tf.examples", "the tutorial data loaders were removed in TensorFlow 2.0: use tf.keras.datasets"),
+)
+
+
+def _why_gone(name: str) -> str:
+    for prefix, why in _GONE:
+        if (name + ".").startswith(prefix) or name.startswith(prefix):
+            return why
+    return f"TensorFlow {names.version().split()[-1]} has neither {name} nor tf.compat.v1.{name[3:]}"
+
+
+def _tf_imports(ctx: Context) -> List[ast.stmt]:
+    found = []
+    for node in ctx.of(ast.Import) + ctx.of(ast.ImportFrom):
+        if isinstance(node, ast.Import):
+            if any(a.name == "tensorflow" or a.name.startswith("tensorflow.") for a in node.names):
+                found.append(node)
+        elif node.level == 0 and node.module and (node.module + ".").startswith("tensorflow."):
+            found.append(node)
+    return sorted(found, key=lambda n: (n.lineno, n.col_offset))
+
+
+def on_mode(ctx: Context) -> None:
+    """Plan the compat route for a graph-mode file, or block it with every reason found."""
+    if ctx.eager:
+        return
+    converted = ctx.plan.get("compat_initializers", set())
+    converted_funcs = {id(node.func) for node, _ in ctx.calls if id(node) in converted}
+    heads: Dict[str, List[ast.AST]] = {}  # alias -> the converted calls' heads that use it
+    for node, _ in ctx.calls:
+        if id(node) in converted:
+            head = node.func
+            while isinstance(head, ast.Attribute):
+                head = head.value
+            if isinstance(head, ast.Name):
+                heads.setdefault(head.id, []).append(head)
+    uses: Dict[str, int] = {}
+    for node in ctx.of(ast.Name):
+        if node.id in ctx.aliases:
+            uses[node.id] = uses.get(node.id, 0) + 1
+    drop: Set[str] = set()  # import aliases that only converted calls used
+    for local, target in ctx.aliases.items():
+        kind, decided, _ = names.status("tf" + target[len("tensorflow"):])
+        if kind == names.MISSING and not target.startswith("tensorflow.python"):
+            if uses.get(local, 0) and uses.get(local, 0) == len(heads.get(local, ())):
+                drop.add(local)
+    for node, full in ctx.names:
+        if id(node) in converted_funcs or full.startswith("tf.python."):
+            continue
+        head = node
+        while isinstance(head, ast.Attribute):
+            head = head.value
+        if isinstance(head, ast.Name) and head.id in drop:
+            continue
+        kind, decided, _ = names.status(full)
+        if kind == names.MISSING:
+            ctx.blocked = True
+            written = dotted(node) or full
+            name = tf1(decided)
+            shown = written if written == name else f"{written} ({name})"
+            ctx.report(node, CODE, MANUAL, f"{shown}: {_why_gone(name)}; the file is left as it is")
+    if ctx.blocked:
+        return
+    imports = _tf_imports(ctx)
+    if not imports:
+        return
+    ctx.compat = True
+    disabled = any(tf1(name) in _DISABLERS for _, name in ctx.calls)
+    # After the last top-level TensorFlow import before TensorFlow is first used.
+    first_use = min((node.lineno for node, _ in ctx.names), default=imports[0].lineno + 1)
+    top = [node for node in ctx.tree.body if node in imports and node.lineno < first_use]
+    at = top[-1] if top else imports[0]
+    ctx.plan[CODE] = {"drop": drop, "disable_at": None if disabled else at.lineno,
+                      "first": at, "reason": ctx.graph_reason}
+    for local, target in list(ctx.aliases.items()):  # the rules below see the file as it will be
+        if target == "tensorflow":
+            ctx.aliases[local] = "tensorflow.compat.v1"
+        elif target.startswith("tensorflow.") and not target.startswith(("tensorflow.compat", "tensorflow.python")):
+            kind, _, _ = names.status("tf" + target[len("tensorflow"):])
+            if kind not in (names.MISSING,) and "." not in target[len("tensorflow."):]:
+                ctx.aliases[local] = "tensorflow.compat.v1" + target[len("tensorflow"):]
+
+
+def after_mode(ctx: Context) -> bool:
+    plan = ctx.plan.get(CODE)
+    if not ctx.compat or plan is None:
+        return False
+    ctx.report(plan["first"], CODE, FIXED,
+               f"kept in graph mode through tensorflow.compat.v1 with TF2 behaviour off ({plan['reason']})")
+    return True
+
+
+def _compat_alias(alias: cst.ImportAlias) -> Optional[cst.ImportAlias]:
+    """``tensorflow [as x]`` -> ``tensorflow.compat.v1 as x``; others unchanged (None: drop)."""
+    name = cst.helpers.get_full_name_for_node(alias.name) or ""
+    if name == "tensorflow":
+        local = alias.asname.name.value if alias.asname else "tensorflow"
+        return alias.with_changes(
+            name=cst.parse_expression("tensorflow.compat.v1"),
+            asname=cst.AsName(name=cst.Name(local)),
+        )
+    return alias
+
+
+def _rewrite_import(ctx: Context, small, drop: Set[str]):
+    if isinstance(small, cst.Import):
+        kept = []
+        for alias in small.names:
+            local = (alias.evaluated_alias or alias.evaluated_name).split(".")[0]
+            if alias.evaluated_alias in drop or (not alias.asname and local in drop):
+                continue
+            kept.append(_compat_alias(alias))
+        if not kept:
+            return None
+        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return small.with_changes(names=kept)
+    if isinstance(small, cst.ImportFrom) and small.module is not None and not small.relative:
+        module = cst.helpers.get_full_name_for_node(small.module) or ""
+        if isinstance(small.names, cst.ImportStar):
+            return small
+        kept = [a for a in small.names if (a.evaluated_alias or a.evaluated_name) not in drop]
+        if not kept:
+            return None
+        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        small = small.with_changes(names=kept)
+        if module == "tensorflow":
+            return small.with_changes(module=cst.parse_expression("tensorflow.compat.v1"))
+        return small
+    return small
+
+
+def _imports_tf(small) -> bool:
+    if isinstance(small, cst.Import):
+        return any(((cst.helpers.get_full_name_for_node(a.name) or "") + ".").startswith("tensorflow.")
+                   for a in small.names)
+    if isinstance(small, cst.ImportFrom) and small.module is not None and not small.relative:
+        return ((cst.helpers.get_full_name_for_node(small.module) or "") + ".").startswith("tensorflow.")
+    return False
+
+
+def on_statement(ctx: Context, original, updated):
+    plan = ctx.plan.get(CODE)
+    if not ctx.compat or plan is None or not isinstance(updated, cst.SimpleStatementLine):
+        return updated
+    if not any(_imports_tf(small) for small in updated.body):
+        return updated
+    body = []
+    for small in updated.body:
+        new = _rewrite_import(ctx, small, plan["drop"]) if _imports_tf(small) else small
+        if new is not None:
+            body.append(new)
+    if not body:
+        return cst.RemovalSentinel.REMOVE
+    body[-1] = body[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
+    result = updated.with_changes(body=body)
+    if plan["disable_at"] is not None and ctx.cst_line(original) == plan["disable_at"]:
+        plan["disable_at"] = None
+        call = cst.parse_statement(f"{ctx.handle()}.disable_v2_behavior()\n")
+        return cst.FlattenSentinel([result, call])
+    return result
+
+
+RULE = Rule(
+    code=CODE,
+    name="graph-mode-compat",
+    summary="a file that stays graph-mode imports tensorflow.compat.v1 and turns TF2 behaviour off, "
+            "so it runs on TF 2.x meaning what it meant on TF 1.x",
+    why=(
+        "Real TF1 code is graph-mode: placeholders, sessions, tf.train optimizers, tf.log. TF 2.x has "
+        "none of these names under `tensorflow`, and some names it kept mean something else "
+        "(`tf.nn.dropout` reads its second argument as a drop rate, not a keep probability). Under "
+        "`import tensorflow.compat.v1 as tf` and `tf.disable_v2_behavior()` every TF1 name is there "
+        "with its TF1 meaning, in graph mode with ref variables, as TF 1.x ran it. A file that uses a "
+        "name TF 2.x lacks altogether (`tf.contrib.*` other than its initializers, `tf.layers.*` "
+        "with Keras 3) is left byte-identical, every such name reported: never half-converted."
+    ),
+    fix_safety="safe: the same TF1 functions, reached through TensorFlow's own compatibility module",
+    examples=(
+        Example(
+            "placeholder-script",
+            before=(
+                "import numpy as np\n"
+                "import tensorflow as tf\n"
+                "\n"
+                "x = tf.placeholder(tf.float32, [None, 1])\n"
+                "y = tf.log(x + 1.0)  # TF1 name\n"
+                "with tf.Session() as sess:\n"
+                "    print(sess.run(y, {x: np.ones((2, 1))}))\n"
+            ),
+            after=(
+                "import numpy as np\n"
+                "import tensorflow.compat.v1 as tf\n"
+                "tf.disable_v2_behavior()\n"
+                "\n"
+                "x = tf.placeholder(tf.float32, [None, 1])\n"
+                "y = tf.log(x + 1.0)  # TF1 name\n"
+                "with tf.Session() as sess:\n"
+                "    print(sess.run(y, {x: np.ones((2, 1))}))\n"
+            ),
+            findings=("2:1 fixed: kept in graph mode through tensorflow.compat.v1",),
+        ),
+        Example(
+            "changed-meaning-keeps-tf1-meaning",
+            before="import tensorflow as tf\nh = tf.nn.dropout(x, 0.8)  # keep_prob\n",
+            after="import tensorflow.compat.v1 as tf\ntf.disable_v2_behavior()\nh = tf.nn.dropout(x, 0.8)  # keep_prob\n",
+            findings=("1:1 fixed: kept in graph mode through tensorflow.compat.v1 with TF2 behaviour off "
+                      "(tf.nn.dropout at 2:5, means something else in TF2)",),
+        ),
+        Example(
+            "module-from-import",
+            before=(
+                '"""Model code, imported by train.py."""\n'
+                "from tensorflow import placeholder, float32\n"
+                "import tensorflow as tf\n"
+                "x = placeholder(float32, [None, 3])\n"
+            ),
+            after=(
+                '"""Model code, imported by train.py."""\n'
+                "from tensorflow.compat.v1 import placeholder, float32\n"
+                "import tensorflow.compat.v1 as tf\n"
+                "tf.disable_v2_behavior()\n"
+                "x = placeholder(float32, [None, 3])\n"
+            ),
+        ),
+        Example(
+            "contrib-initializer-exact",
+            before=(
+                "import tensorflow as tf\n"
+                "w = tf.get_variable('w', [784, 10], initializer=tf.contrib.layers.xavier_initializer())\n"
+                "sess = tf.Session()\n"
+            ),
+            after=(
+                "import tensorflow.compat.v1 as tf\n"
+                "tf.disable_v2_behavior()\n"
+                "w = tf.get_variable('w', [784, 10], initializer=tf.glorot_uniform_initializer())\n"
+                "sess = tf.Session()\n"
+            ),
+        ),
+        Example(
+            "already-compat",
+            before=(
+                "import tensorflow.compat.v1 as tf\n"
+                "tf.disable_v2_behavior()\n"
+                "x = tf.placeholder(tf.float32)\n"
+            ),
+        ),
+        Example(
+            "blocked-by-a-gone-name",
+            before=(
+                "import tensorflow as tf\n"
+                "x = tf.placeholder(tf.float32, [None, 4])\n"
+                "h = tf.layers.dense(x, 8)\n"
+                "s = tf.contrib.layers.fully_connected(h, 2)\n"
+            ),
+            findings=(
+                "3:5 manual: tf.layers.dense: Keras 3 (TensorFlow 2.16 and later) removed tf.compat.v1.layers",
+                "4:5 manual: tf.contrib.layers.fully_connected (tf.contrib): tf.contrib was removed",
+            ),
+        ),
+    ),
+    on_mode=on_mode,
+    after_mode=after_mode,
+    on_statement=on_statement,
+)
