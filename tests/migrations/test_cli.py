@@ -231,3 +231,23 @@ def test_a_bad_migrate_command_line_gets_argparse_errors(tree, capsys):
         with pytest.raises(SystemExit) as exit:
             main(["migrate", *argv])
         assert exit.value.code == 2 and message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("mode,status", [("--diff", 2), ("--check", 2), ("--write", 2)])
+def test_a_file_that_does_not_parse_fails_every_mode(tmp_path, mode, status, capsys):
+    (tmp_path / "old.py").write_text(PY2)
+    assert main(["migrate", mode, "-q", "--no-cache", str(tmp_path)]) == status
+    assert (tmp_path / "old.py").read_text() == PY2
+    assert "old.py:2:" in capsys.readouterr().err
+
+
+def test_write_through_a_symlink_keeps_the_link(tmp_path):
+    (tmp_path / "real").mkdir()
+    target = tmp_path / "real" / "model.py"
+    target.write_text(TF1)
+    link = tmp_path / "link.py"
+    link.symlink_to(target)
+    assert main(["migrate", "--write", "-q", "--no-cache", str(link)]) == 1
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert target.read_text() == TF2
+    assert not [p for p in (tmp_path / "real").iterdir() if p.name != "model.py"]  # no temp file left

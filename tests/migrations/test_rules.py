@@ -138,6 +138,26 @@ def test_prefilter_lets_through_every_example_with_work():
         "# the weights\n"
         "# the end\n",
     ),
+    (  # a file ending inside an indented block: every trailing comment line stays
+        "import tensorflow as tf\n"
+        "x = tf.random_normal([2])\n"
+        "\n\n"
+        "def f():\n"
+        "    if True:\n"
+        "        y = 1\n"
+        "        # trailing one\n"
+        "        # trailing two\n"
+        "        # trailing three\n",
+        "import tensorflow as tf\n"
+        "x = tf.random.normal([2])\n"
+        "\n\n"
+        "def f():\n"
+        "    if True:\n"
+        "        y = 1\n"
+        "        # trailing one\n"
+        "        # trailing two\n"
+        "        # trailing three\n",
+    ),
     (  # a from-import that the rewrite leaves unused goes, its comment stays
         "from tensorflow import random_normal  # TF1 name\n"
         "x = random_normal([2])\n",
@@ -172,7 +192,7 @@ def test_prefilter_lets_through_every_example_with_work():
         "\n"
         "y = 2\n",
     ),
-], ids=["only-comments-left", "inner-and-final-comments", "dropped-from-import", "blank-lines", "empty-block"])
+], ids=["only-comments-left", "inner-and-final-comments", "trailing-comments-at-file-end", "dropped-from-import", "blank-lines", "empty-block"])
 def test_removed_statements_keep_their_comments(source, expected):
     result = migrate_source(source, "c.py")
     assert result.new_source == expected

@@ -390,9 +390,16 @@ def _sparse(ctx: Context) -> Tuple[str, List[str]]:
             keep.update(range(first, last + 1))
     kept_texts: List[str] = []
     out, line = [], 1
-    for first, last, _ in spans:
+    for index, (first, last, _) in enumerate(spans):
         if any(n in keep for n in range(first, last + 1)) or first < line:
             continue
+        # Indented comment lines after it (a block's trailing comments) go with it: left after
+        # a placeholder at the end of the file, LibCST does not give them back.
+        gap_end = spans[index + 1][0] - 1 if index + 1 < len(spans) else len(lines)
+        for n in range(gap_end, last, -1):
+            if lines[n - 1][:1] in (" ", "\t") and lines[n - 1].lstrip().startswith("#"):
+                last = n
+                break
         out.append("".join(lines[line - 1:first - 1]))
         block = lines[first - 1:last]
         ending = block[-1][len(block[-1].rstrip("\r\n")):]
