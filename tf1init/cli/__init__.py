@@ -23,6 +23,7 @@ COMMANDS["doctor"] = ("tf1init.doctor.cli", "check a TF1 graph's or Keras model'
 COMMANDS["stats"] = ("tf1init.cli.stats", "weight statistics (and histograms) of a checkpoint, model file or graph")
 COMMANDS["ckpt"] = ("tf1init.checkpoints.ckpt_cli", "list a checkpoint's tensors (ls) or compare two checkpoints (diff)")
 COMMANDS["pitfalls"] = ("tf1init.pitfalls", "list the known TF1 initialization/restore pitfalls, or print one")
+COMMANDS["verify"] = ("tf1init.cli.verify", "run a TF1 program and its migration; compare variables and prints")
 
 
 def build_parser(argv: "List[str]") -> "argparse.ArgumentParser":

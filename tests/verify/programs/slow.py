@@ -1,0 +1,5 @@
+"""A program that never ends in time: for --timeout."""
+import time
+
+while True:
+    time.sleep(0.1)
