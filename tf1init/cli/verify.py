@@ -18,8 +18,8 @@ program that failed. Arguments after -- are passed to both programs, e.g.
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.description = (
-        "Run the TF1 ORIGINAL under a TF1 interpreter and the MIGRATED program under this one, "
-        "each in its own process; compare every variable's initial values (bit-identical, same "
+        "Run the TF1 ORIGINAL under a TF1 interpreter and the MIGRATED program under this one,\n"
+        "each in its own process; compare every variable's initial values (bit-identical, same\n"
         "law, different) and what the two programs print."
     )
     parser.usage = "tf1init verify ORIGINAL MIGRATED [options] [-- ARGS...]"
