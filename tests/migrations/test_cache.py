@@ -15,13 +15,13 @@ import pytest
 from tf1init.cli import main
 from tf1init.migrations import _cache, _files
 
-# Left for a person (tf.layers is gone with Keras 3): it keeps TF1 tokens, so without a cache
+# Left for a person (tf.contrib is gone): it keeps TF1 tokens, so without a cache
 # every run would parse it again.
 GRAPH = (
     "import tensorflow as tf\n"
     "x = tf.placeholder(tf.float32, [None, 3])\n"
     "w = tf.get_variable('w', [3], initializer=tf.zeros_initializer())\n"
-    "h = tf.layers.dense(x, 4)\n"
+    "h = tf.contrib.layers.fully_connected(x, 4)\n"
     "f = tf.contrib.layers.flatten(h)\n"
 )
 MIGRATED = "import tensorflow as tf\nw = tf.Variable(tf.random.normal([2]), name='w')\n"
@@ -112,7 +112,7 @@ def test_clean_results_are_cached_with_their_findings(tree, tmp_path, capsys):
     assert json.loads(warm.read_text()) == json.loads(cold.read_text())  # the report stays complete
     warm_err = capsys.readouterr().err
     assert "2 left for a person" in warm_err and "2 left for a person" in cold_err
-    assert "graph.py:4:5: TFI107 manual: tf.layers.dense: Keras 3" in warm_err
+    assert "graph.py:4:5: TFI107 manual: tf.contrib.layers.fully_connected (tf.contrib)" in warm_err
 
 
 @pytest.mark.parametrize("margin", ["racy", "trusted"])

@@ -23,7 +23,7 @@ TF2 = (
     "w = tf.Variable(tf.random.normal([2, 2]), name=\"w\")  # weights\n"
     "print(w.numpy())\n"
 )
-GRAPH = "import tensorflow as tf\nx = tf.placeholder(tf.float32)\nk = tf.zeros_initializer()\nh = tf.layers.dense(x, 2)\n"
+GRAPH = "import tensorflow as tf\nx = tf.placeholder(tf.float32)\nk = tf.zeros_initializer()\nh = tf.contrib.layers.fully_connected(x, 2)\n"
 PY2 = "import tensorflow as tf\nprint 'hello'\nw = tf.random_normal([1])\n"
 
 
@@ -76,7 +76,7 @@ def test_report_lists_changes_and_what_is_left(tree, capsys):
     assert ("TFI104", "fixed") in rules and ("TFI101", "fixed") in rules and ("TFI107", "manual") in rules
     left = [f for f in data["findings"] if f["kind"] == "manual"][0]
     assert left["file"].endswith("graph.py") and (left["line"], left["column"]) == (4, 5)
-    assert "Keras 3" in left["message"] and "left as it is" in left["message"]
+    assert "tf.contrib was removed" in left["message"] and "left as it is" in left["message"]
     assert any(f["status"] == "failed" and "does not parse" in f["error"] for f in data["files"])
 
 

@@ -127,6 +127,7 @@ class Context:
         self._lines: Optional[List[str]] = None
         self._positions = None
         self.new_import: Optional[str] = None  # "tf" when `import tensorflow as tf` must be added
+        self.extra_imports: List[str] = []  # modules a rewrite calls (`import tf1init`), in order
         self.rewritten_from_imports: Set[str] = set()
         self.carriers = False  # a removed statement left comments to move (see _transform)
         self.compat = False  # the file stays graph-mode through tensorflow.compat.v1 (rule TFI107)

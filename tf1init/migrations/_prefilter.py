@@ -12,6 +12,7 @@ PATTERN = (
     r"_initializer\b|initializers\.(?<!keras\.initializers\.)|initialize_all_variables|Session"
     r"|random_(?:normal|uniform|gamma|poisson|shuffle|crop)\b|multinomial\b"
     r"|truncated_normal(?<!random\.truncated_normal)|get_variable|initialized_value|Saver|\.restore\("
+    r"|set_random_seed|layers\.dense"
 )
 
 

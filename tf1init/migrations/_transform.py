@@ -137,6 +137,8 @@ class Transformer(cst.CSTTransformer):
         body = list(updated.body)
         if ctx.new_import:  # first, so that it lands after the from-import it may replace
             body = _add_import(body, ctx.new_import, "tensorflow.compat.v1" if ctx.compat else "tensorflow")
+        for module in ctx.extra_imports:
+            body = _add_plain_import(body, module)
         if ctx.rewritten_from_imports:
             body = _drop_unused_from_imports(ctx, body, ctx.rewritten_from_imports)
         return updated.with_changes(body=body)
@@ -238,3 +240,25 @@ def _add_import(body, name: str, module: str = "tensorflow"):
     line = cst.parse_statement(f"import {module}\n" if name == module else f"import {module} as {name}\n")
     index = max((i for i, statement in enumerate(body) if _imports_tensorflow(statement)), default=-1)
     return body[: index + 1] + [line] + body[index + 1:]
+
+
+def _add_plain_import(body, module: str):
+    """``import MODULE`` after the file's last tensorflow import, unless the file has it."""
+    for statement in body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.Import) and any(
+                    a.evaluated_name == module and not a.asname for a in small.names
+                ):
+                    return body
+    line = cst.parse_statement(f"import {module}\n")
+    index = max((i for i, statement in enumerate(body) if _imports_tensorflow(statement)), default=-1)
+    if index + 1 < len(body) and _is_disable_call(body[index + 1]):
+        index += 1  # TF2 behaviour goes off first
+    return body[: index + 1] + [line] + body[index + 1:]
+
+
+def _is_disable_call(statement) -> bool:
+    return (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
+            and isinstance(statement.body[0], cst.Expr) and isinstance(statement.body[0].value, cst.Call)
+            and (cst.helpers.get_full_name_for_node(statement.body[0].value.func) or "").endswith("disable_v2_behavior"))

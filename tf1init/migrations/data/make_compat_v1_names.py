@@ -84,7 +84,7 @@ def _params(function) -> str:
 
 
 def render() -> str:
-    import tensorflow as tf
+    from tf1init._tf import tf  # the one module that imports TensorFlow
 
     header = f"# public names of tensorflow.compat.v1 in TensorFlow {tf.__version__}; M = module, M* = module whose names are not listed\n"
     return header + "".join(line + "\n" for line in names(tf.compat.v1, tf))

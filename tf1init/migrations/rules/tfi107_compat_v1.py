@@ -54,11 +54,39 @@ def _tf_imports(ctx: Context) -> List[ast.stmt]:
     return sorted(found, key=lambda n: (n.lineno, n.col_offset))
 
 
+# tf.layers.dense's parameters that tf1init.layers.dense has, positional ones first.
+_DENSE_POSITIONAL = ("inputs", "units", "activation", "use_bias", "kernel_initializer", "bias_initializer")
+_DENSE_KEYWORDS = frozenset(_DENSE_POSITIONAL + ("trainable", "name", "reuse"))
+
+
+def _dense_reason(call: ast.Call) -> Optional[str]:
+    """Why a tf.layers.dense call cannot become tf1init.layers.dense, or None."""
+    if len(call.args) > len(_DENSE_POSITIONAL) or any(isinstance(a, ast.Starred) for a in call.args):
+        return "more positional arguments than inputs, units, activation, use_bias and the initializers"
+    for keyword in call.keywords:
+        if keyword.arg not in _DENSE_KEYWORDS:
+            return f"{keyword.arg or '**'}= has no equivalent in tf1init.layers.dense"
+    return None
+
+
 def on_mode(ctx: Context) -> None:
     """Plan the compat route for a graph-mode file, or block it with every reason found."""
     if ctx.eager:
         return
-    converted = ctx.plan.get("compat_initializers", set())
+    converted = set(ctx.plan.get("compat_initializers", set()))
+    dense, dense_funcs = set(), set()
+    for node, name in ctx.calls:
+        if tf1(name) == "tf.layers.dense":
+            dense_funcs.add(id(node.func))
+            reason = _dense_reason(node)
+            if reason:
+                ctx.blocked = True
+                ctx.report(node, CODE, MANUAL, f"{dotted(node.func)}(...): Keras 3 removed tf.compat.v1.layers "
+                                               f"and {reason}; the file is left as it is")
+            else:
+                dense.add(id(node))
+    converted |= dense
+    ctx.plan["compat_dense"] = dense
     converted_funcs = {id(node.func) for node, _ in ctx.calls if id(node) in converted}
     heads: Dict[str, List[ast.AST]] = {}  # alias -> the converted calls' heads that use it
     for node, _ in ctx.calls:
@@ -86,6 +114,8 @@ def on_mode(ctx: Context) -> None:
             head = head.value
         if isinstance(head, ast.Name) and head.id in drop:
             continue
+        if id(node) in dense_funcs:
+            continue  # converted, or reported above
         kind, decided, _ = names.status(full)
         if kind == names.MISSING:
             ctx.blocked = True
@@ -122,6 +152,17 @@ def after_mode(ctx: Context) -> bool:
     ctx.report(plan["first"], CODE, FIXED,
                f"kept in graph mode through tensorflow.compat.v1 with TF2 behaviour off ({plan['reason']})")
     return True
+
+
+def on_call(ctx: Context, original: cst.Call, updated: cst.Call):
+    if not ctx.compat or tf1(ctx.cst_resolve(updated.func)) != "tf.layers.dense":
+        return updated
+    if "tf1init.layers" not in ctx.extra_imports:
+        ctx.extra_imports.append("tf1init.layers")
+    ctx.report(original, CODE, FIXED, "tf.layers.dense -> tf1init.layers.dense: Keras 3 removed "
+                                      "tf.compat.v1.layers; the same variables (dense/kernel, dense/bias) and "
+                                      "default initializers")
+    return updated.with_changes(func=cst.parse_expression("tf1init.layers.dense"))
 
 
 def _compat_alias(alias: cst.ImportAlias) -> Optional[cst.ImportAlias]:
@@ -271,6 +312,22 @@ RULE = Rule(
             ),
         ),
         Example(
+            "layers-dense",
+            before=(
+                "import tensorflow as tf\n"
+                "x = tf.placeholder(tf.float32, [None, 4])\n"
+                "h = tf.layers.dense(x, 8, activation=tf.nn.relu, name='hidden')\n"
+            ),
+            after=(
+                "import tensorflow.compat.v1 as tf\n"
+                "tf.disable_v2_behavior()\n"
+                "import tf1init.layers\n"
+                "x = tf.placeholder(tf.float32, [None, 4])\n"
+                "h = tf1init.layers.dense(x, 8, activation=tf.nn.relu, name='hidden')\n"
+            ),
+            findings=("3:5 fixed: tf.layers.dense -> tf1init.layers.dense",),
+        ),
+        Example(
             "already-compat",
             before=(
                 "import tensorflow.compat.v1 as tf\n"
@@ -283,16 +340,18 @@ RULE = Rule(
             before=(
                 "import tensorflow as tf\n"
                 "x = tf.placeholder(tf.float32, [None, 4])\n"
-                "h = tf.layers.dense(x, 8)\n"
+                "h = tf.layers.dense(x, 8, kernel_regularizer=l2)\n"
                 "s = tf.contrib.layers.fully_connected(h, 2)\n"
             ),
             findings=(
-                "3:5 manual: tf.layers.dense: Keras 3 (TensorFlow 2.16 and later) removed tf.compat.v1.layers",
+                "3:5 manual: tf.layers.dense(...): Keras 3 removed tf.compat.v1.layers and kernel_regularizer= "
+                "has no equivalent",
                 "4:5 manual: tf.contrib.layers.fully_connected (tf.contrib): tf.contrib was removed",
             ),
         ),
     ),
     on_mode=on_mode,
     after_mode=after_mode,
+    on_call=on_call,
     on_statement=on_statement,
 )
