@@ -21,8 +21,9 @@ def after_mode(ctx: Context) -> bool:
     if "initialized_value" not in ctx.source:
         return False
     calls = _calls(ctx)
-    if ctx.compat:  # disable_v2_behavior(): ref variables, whose initialized_value() works
-        return False
+    if ctx.compat:  # disable_v2_behavior(): ref variables, whose initialized_value() works...
+        ctx.plan[CODE] = _resource_variables(ctx)  # ...unless the file asks for resource ones
+        return bool(calls) and ctx.plan[CODE]
     if not ctx.eager:
         for node in calls:
             ctx.report(node, CODE, MANUAL, f"initialized_value() left as it is: the file stays graph-mode "
@@ -32,8 +33,35 @@ def after_mode(ctx: Context) -> bool:
     return bool(calls)
 
 
+def _resource_variables(ctx: Context) -> bool:
+    """Whether the file makes resource variables (``use_resource=True``, ``enable_resource_variables``)."""
+    from .._engine import tf1
+
+    if any(tf1(name) in ("tf.enable_resource_variables", "tf.ResourceVariable") for _, name in ctx.calls):
+        return True
+    return any(k.arg == "use_resource" and not (isinstance(k.value, ast.Constant) and not k.value.value)
+               for node in ctx.of(ast.Call) for k in node.keywords)
+
+
+def _tf1_semantics(ctx: Context, original: cst.Call, updated: cst.Call):
+    """``v.initialized_value()`` as TF 1.x defined it, which works for resource variables too:
+    the value once ``v`` is initialized, else its initial value."""
+    v = updated.func.value
+    if not isinstance(v, (cst.Name, cst.Attribute)):
+        return updated
+    text = cst.Module([]).code_for_node(v)
+    tf = ctx.handle()
+    ctx.report(original, CODE, FIXED, "initialized_value() -> tf.cond(is_variable_initialized, read_value, "
+                                      "initial_value): TF 2.x raises NotImplementedError for resource variables")
+    return cst.parse_expression(f"{tf}.cond({tf}.is_variable_initialized({text}), {text}.read_value, "
+                                f"lambda: {text}.initial_value)")
+
+
 def on_call(ctx: Context, original: cst.Call, updated: cst.Call):
     func = updated.func
+    if (ctx.compat and ctx.plan.get(CODE) and isinstance(func, cst.Attribute)
+            and func.attr.value == "initialized_value" and not updated.args):
+        return _tf1_semantics(ctx, original, updated)
     if not (ctx.eager and isinstance(func, cst.Attribute) and func.attr.value == "initialized_value"
             and not updated.args):
         return updated
@@ -107,6 +135,24 @@ RULE = Rule(
                 "w2 = tf.Variable(w.initialized_value())\n"
             ),
             findings=("1:1 fixed: kept in graph mode through tensorflow.compat.v1 with TF2 behaviour off (tf.placeholder at 2:5)",),
+        ),
+        Example(
+            "resource-variables-in-graph-mode",
+            before=(
+                "import tensorflow as tf\n"
+                "w = tf.get_variable('w', [3], use_resource=True)\n"
+                "w2 = tf.get_variable('w2', initializer=w.initialized_value() * 2)\n"
+                "sess = tf.Session()\n"
+            ),
+            after=(
+                "import tensorflow.compat.v1 as tf\n"
+                "tf.disable_v2_behavior()\n"
+                "w = tf.get_variable('w', [3], use_resource=True)\n"
+                "w2 = tf.get_variable('w2', initializer=tf.cond(tf.is_variable_initialized(w), w.read_value, "
+                "lambda: w.initial_value) * 2)\n"
+                "sess = tf.Session()\n"
+            ),
+            findings=("3:40 fixed: initialized_value() -> tf.cond(is_variable_initialized",),
         ),
         Example("not-a-variable", before="import numpy as np\nfirst = cache.initialized_value()\n"),
     ),

@@ -247,7 +247,14 @@ RULE = Rule(
         "`import tensorflow.compat.v1 as tf` and `tf.disable_v2_behavior()` every TF1 name is there "
         "with its TF1 meaning, in graph mode with ref variables, as TF 1.x ran it. A file that uses a "
         "name TF 2.x lacks altogether (`tf.contrib.*` other than its initializers, `tf.layers.*` "
-        "with Keras 3) is left byte-identical, every such name reported: never half-converted."
+        "with Keras 3) is left byte-identical, every such name reported: never half-converted. "
+        "Why the alias rather than `tf.compat.v1.` written before every name (what tf_upgrade_v2 "
+        "does): one changed line per import, the code reads as it did, and no name can be missed "
+        "or half-renamed; `tf.disable_v2_behavior()` follows the import in every migrated file, "
+        "modules imported by others included, since such a module may be imported by a program "
+        "that was not migrated, and calling it again changes nothing. In a program that mixes "
+        "migrated graph-mode modules with eager TF2 code, that call turns eager execution off for "
+        "the whole process: such a program needs the graph-mode parts lifted to TF2 first."
     ),
     fix_safety="safe: the same TF1 functions, reached through TensorFlow's own compatibility module",
     examples=(
