@@ -95,6 +95,7 @@ _LAZY: "dict[str, str]" = {  # (no typing import: it costs more than a cached `m
     "array_feeds": "tf1init.graph.arrays",
     "prepare": "tf1init.session.preparation",
     "seed_everything": "tf1init.graph.seeding",
+    "use_tf1_seeds": "tf1init.graph.tf1_seeds",
     "fingerprint": "tf1init.observe.fingerprints",
     "compare_fingerprints": "tf1init.observe.fingerprints",
     "explained_errors": "tf1init.session.explain_errors",
