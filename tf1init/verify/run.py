@@ -158,6 +158,9 @@ def run_programs(programs: Sequence[Program], args: Sequence[str] = (), timeout:
     """Run every program under the harness at once; a failure or a timeout stops the others."""
     env = dict(os.environ)
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ start-up noise out of the tail
+    # Importing TF 2.x sets TF2_BEHAVIOR=1 in its process's environment; a TF 1.x child that
+    # inherited it (verify called from a process that imported TensorFlow) would run as TF 2.
+    env.pop("TF2_BEHAVIOR", None)
     bar = _Progress(progress)
     with tempfile.TemporaryDirectory(prefix="tf1init-verify-") as tmp:
         running = []

@@ -135,7 +135,7 @@ def on_mode(ctx: Context) -> None:
     top = [node for node in ctx.tree.body if node in imports and node.lineno < first_use]
     at = top[-1] if top else imports[0]
     ctx.plan[CODE] = {"drop": drop, "disable_at": None if disabled else at.lineno,
-                      "first": at, "reason": ctx.graph_reason}
+                      "first": at, "reason": ctx.graph_reason, "written": dict(ctx.aliases).values()}
     for local, target in list(ctx.aliases.items()):  # the rules below see the file as it will be
         if target == "tensorflow":
             ctx.aliases[local] = "tensorflow.compat.v1"
@@ -149,6 +149,10 @@ def after_mode(ctx: Context) -> bool:
     plan = ctx.plan.get(CODE)
     if not ctx.compat or plan is None:
         return False
+    rewritten = any(not (alias.startswith("tensorflow.compat") or alias.startswith("tensorflow.python"))
+                    for alias in plan["written"])
+    if not (rewritten or plan["drop"] or plan["disable_at"] is not None or ctx.plan.get("compat_dense")):
+        return False  # already a tensorflow.compat.v1 file with TF2 behaviour off
     ctx.report(plan["first"], CODE, FIXED,
                f"kept in graph mode through tensorflow.compat.v1 with TF2 behaviour off ({plan['reason']})")
     return True
@@ -231,7 +235,8 @@ def on_statement(ctx: Context, original, updated):
     if plan["disable_at"] is not None and ctx.cst_line(original) == plan["disable_at"]:
         plan["disable_at"] = None
         call = cst.parse_statement(f"{ctx.handle()}.disable_v2_behavior()\n")
-        return cst.FlattenSentinel([result, call])
+        then = [cst.parse_statement(text + "\n") for text in ctx.plan.get("after_disable", ())]
+        return cst.FlattenSentinel([result, call, *then])
     return result
 
 

@@ -3,14 +3,15 @@
 TF 1.15 seeded each random op of a graph with a graph seed (``tf.set_random_seed(777)``) from
 the graph's op count; TF 2.x counts seeded ops instead, so the same program starts from other
 initial values. ``tf1init.use_tf1_seeds()`` puts TF 1.15's rule back (see docs/tf1_seeds.md for
-the few constructs it cannot make bit-identical). The call goes just before the program sets its
-graph seed, in files kept in graph mode (rule TFI107). It needs tf1init at run time: a program
+the few constructs it cannot make bit-identical). In files kept in graph mode (rule TFI107) that
+set a graph seed, the call goes right after ``tf.disable_v2_behavior()``, before any op is built
+(where the file turned TF2 behaviour off itself, just before it sets its graph seed). It needs tf1init at run time: a program
 that must not depend on it runs ``tf1init migrate --ignore TFI108``.
 """
 from __future__ import annotations  # annotations name LibCST classes, imported lazily
 
 import ast
-from typing import Set
+from typing import Dict
 
 from .._engine import Context, tf1
 from .._libcst import cst
@@ -21,14 +22,14 @@ CODE = "TFI108"
 _SEEDERS = ("tf.set_random_seed", "tf.random.set_random_seed")
 
 
-def _statements(ctx: Context) -> Set[int]:
-    """Lines of the expression statements that set a graph seed."""
-    lines = set()
+def _statements(ctx: Context) -> Dict[int, ast.Expr]:
+    """The expression statements that set a graph seed, by line."""
+    found = {}
     for node in ctx.of(ast.Expr):
         call = node.value
         if isinstance(call, ast.Call) and tf1(ctx.resolve(_dotted(call.func))) in _SEEDERS:
-            lines.add(node.lineno)
-    return lines
+            found[node.lineno] = node
+    return found
 
 
 def _dotted(node):
@@ -42,6 +43,14 @@ def after_mode(ctx: Context) -> bool:
         return False
     lines = _statements(ctx)
     if "use_tf1_seeds" in ctx.source or not lines:
+        return False
+    compat = ctx.plan.get("TFI107")
+    if compat and compat["disable_at"] is not None:
+        # Right after TF2 behaviour goes off, before anything builds ops: TF 2.x's own op counts
+        # for split, dropout and random_uniform made before the switch would move later seeds.
+        ctx.plan.setdefault("after_disable", []).extend(["import tf1init", "tf1init.use_tf1_seeds()"])
+        ctx.report(lines[min(lines)], CODE, FIXED, "tf1init.use_tf1_seeds() after tf.disable_v2_behavior(): random ops "
+                                            "draw what TF 1.15 drew with this graph seed")
         return False
     ctx.plan[CODE] = lines
     return True
@@ -87,14 +96,36 @@ RULE = Rule(
                 "import tensorflow.compat.v1 as tf\n"
                 "tf.disable_v2_behavior()\n"
                 "import tf1init\n"
+                "tf1init.use_tf1_seeds()\n"
                 "\n"
                 "# reproducible\n"
-                "tf1init.use_tf1_seeds()\n"
                 "tf.set_random_seed(777)\n"
                 "x = tf.placeholder(tf.float32, [None, 1])\n"
                 "W = tf.Variable(tf.random.normal([1]))\n"
             ),
-            findings=("4:1 fixed: tf1init.use_tf1_seeds() first",),
+            findings=("4:1 fixed: tf1init.use_tf1_seeds() after tf.disable_v2_behavior()",),
+        ),
+        Example(
+            "file-that-turned-tf2-off-itself",
+            before=(
+                "import tensorflow.compat.v1 as tf\n"
+                "tf.disable_eager_execution()\n"
+                "\n"
+                "def main():\n"
+                "    tf.set_random_seed(1)\n"
+                "    x = tf.placeholder(tf.float32)\n"
+            ),
+            after=(
+                "import tensorflow.compat.v1 as tf\n"
+                "import tf1init\n"
+                "tf.disable_eager_execution()\n"
+                "\n"
+                "def main():\n"
+                "    tf1init.use_tf1_seeds()\n"
+                "    tf.set_random_seed(1)\n"
+                "    x = tf.placeholder(tf.float32)\n"
+            ),
+            findings=("5:5 fixed: tf1init.use_tf1_seeds() first",),
         ),
         Example(
             "no-graph-seed",
