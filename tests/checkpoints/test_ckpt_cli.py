@@ -114,7 +114,7 @@ def test_diff_json_and_atol(pair, capsys):
     assert code == 1 and report["identical"] is False
     assert report["counts"] == {"same": 2, "close": 0, "values": 1, "shape": 2, "added": 1, "removed": 1}
     kernel = [t for t in report["tensors"] if t["name"] == "dense/kernel"][0]
-    assert kernel == {"name": "dense/kernel", "status": "values", "max_abs_diff": 0.5, "differing": 2,
+    assert kernel == {"name": "dense/kernel", "status": "values", "max_abs_diff": 0.5, "differing": 2, "bits_only": 0,
                       "a": {"shape": [3, 4], "dtype": "float32", "bytes": 48},
                       "b": {"shape": [3, 4], "dtype": "float32", "bytes": 48}}
     assert "same" not in [t["name"] for t in report["tensors"]]
@@ -147,14 +147,17 @@ def test_values_within_atol_count_as_identical(tf, v1, tmp_path, capsys):
 
 def test_compare_values_bits_nan_strings():
     nan = np.float32("nan")
-    assert compare_values(np.float32([nan, 1.0]), np.float32([nan, 1.0])) == (0, 0.0)
-    differing, largest = compare_values(np.float32([nan, 1.0]), np.float32([0.0, 1.0]))
-    assert differing == 1 and np.isnan(largest)
-    assert compare_values(np.float32([0.0]), np.float32([-0.0])) == (1, 0.0)  # bits differ, |a-b| = 0
-    assert compare_values(np.int64([2**40, 5]), np.int64([2**40, -5])) == (1, 10.0)
-    assert compare_values(np.array([True, False]), np.array([True, True])) == (1, 1.0)
-    assert compare_values(np.array([b"x", b"y"], object), np.array([b"x", b"z"], object)) == (1, None)
-    assert compare_values(np.complex64([1 + 1j]), np.complex64([1 + 2j])) == (1, 1.0)
+    same = compare_values(np.float32([nan, 1.0]), np.float32([nan, 1.0]))
+    assert (same.differing, same.bits_only) == (0, 0)
+    found = compare_values(np.float32([nan, 1.0]), np.float32([0.0, 1.0]))
+    assert found.differing == 1 and np.isnan(found.max_abs_diff)
+    found = compare_values(np.float32([0.0]), np.float32([-0.0]))  # bits differ, |a-b| = 0
+    assert (found.differing, found.bits_only, found.max_abs_diff) == (1, 1, 0.0)
+    assert compare_values(np.int64([2**40, 5]), np.int64([2**40, -5])).max_abs_diff == 10
+    assert compare_values(np.array([True, False]), np.array([True, True])).differing == 1
+    words = compare_values(np.array([b"x", b"y"], object), np.array([b"x", b"z"], object))
+    assert (words.differing, words.max_abs_diff) == (1, None)
+    assert compare_values(np.complex64([1 + 1j]), np.complex64([1 + 2j])).max_abs_diff == 1.0
 
 
 def test_strings_and_big_tensors_compare_in_chunks(tf, v1, tmp_path, monkeypatch):

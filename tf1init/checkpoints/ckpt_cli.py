@@ -34,7 +34,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     diff.add_argument("b", metavar="PATH_B")
     diff.add_argument("--json", action="store_true", help="print JSON instead of text")
     diff.add_argument("--atol", type=float, default=0.0, metavar="X",
-                      help="values that differ by at most X count as identical (default 0: bit-exact)")
+                      help="floating-point values that differ by at most X count as identical. With "
+                           "the defaults (--atol 0 --rtol 0) the comparison is bit-exact: 0.0 and "
+                           "-0.0 differ, and so do NaNs with different payloads. Integer, bool and "
+                           "string tensors are always compared exactly")
+    diff.add_argument("--rtol", type=float, default=0.0, metavar="R",
+                      help="floating-point values a, b count as identical when |a-b| <= X + R * "
+                           "max(|a|, |b|) (default 0); NaN never matches a number")
     diff.add_argument("--all", action="store_true", help="also list the tensors that are identical")
 
 
@@ -128,10 +134,34 @@ def _describe(entry) -> str:
     return f"{_shape(entry.shape)} {entry.dtype}"
 
 
+def _values_text(t, args) -> str:
+    """'max |a-b| = 0.5, 2 of 12 values differ', and why where that alone would puzzle."""
+    from tf1init.checkpoints import compare
+
+    size = math.prod(t.a.shape)
+    if t.max_abs_diff is None:
+        gap = "values differ"
+    elif isinstance(t.max_abs_diff, int):  # exact, however large
+        gap = f"max |a-b| = {t.max_abs_diff}"
+    else:
+        gap = f"max |a-b| = {t.max_abs_diff:.6g}"
+    text = f"{gap}, {t.differing:,} of {size:,} values differ"
+    if t.bits_only:
+        text += f" ({t.bits_only:,} only in their bits: 0.0 vs -0.0, or NaNs with different payloads)"
+    if t.status == compare.VALUES and isinstance(t.max_abs_diff, int) and (args.atol or args.rtol):
+        text += " (integers are compared exactly: --atol and --rtol apply to floats)"
+    if t.status == compare.CLOSE:
+        limits = " ".join(f"--{o} {getattr(args, o):g}" for o in ("atol", "rtol") if getattr(args, o))
+        text += f"  (within {limits})"
+    return text
+
+
 def _diff(args) -> int:
-    if not args.atol >= 0:
-        print(f"tf1init ckpt diff: error: --atol must be a number >= 0, got {args.atol}", file=sys.stderr)
-        return 2
+    for option in ("atol", "rtol"):
+        value = getattr(args, option)
+        if not value >= 0:
+            print(f"tf1init ckpt diff: error: --{option} must be a number >= 0, got {value}", file=sys.stderr)
+            return 2
     from tf1init.checkpoints import compare
     from tf1init.checkpoints.reader import checkpoint_entries, resolve_checkpoint
 
@@ -141,7 +171,8 @@ def _diff(args) -> int:
                    if name in entries[1] and (entries[1][name].shape, entries[1][name].dtype) == (e.shape, e.dtype)]
     progress = _Progress(sum(same_layout))
     try:
-        result = compare.diff_checkpoints(prefixes[0], prefixes[1], atol=args.atol, progress=progress)
+        result = compare.diff_checkpoints(prefixes[0], prefixes[1], atol=args.atol, rtol=args.rtol,
+                                           progress=progress)
     finally:
         progress.close()
     if args.json:
@@ -161,11 +192,8 @@ def _diff(args) -> int:
         elif t.status == compare.SHAPE:
             rows.append(("~", t.name, f"{_describe(t.a)} -> {_describe(t.b)}"))
         elif t.status in (compare.VALUES, compare.CLOSE):
-            size = math.prod(t.a.shape)
-            gap = "values differ" if t.max_abs_diff is None else f"max |a-b| = {t.max_abs_diff:.6g}"
-            within = f"  (within --atol {args.atol:g})" if t.status == compare.CLOSE else ""
             rows.append(("~" if t.status == compare.VALUES else "=", t.name,
-                         f"{_describe(t.a)}  {gap}, {t.differing:,} of {size:,} values differ{within}"))
+                         f"{_describe(t.a)}  {_values_text(t, args)}"))
         elif args.all:
             rows.append(("=", t.name, f"{_describe(t.a)}  identical"))
     if rows:
