@@ -200,11 +200,23 @@ _V1_INITIALIZERS = {  # tf.initializers.<name> and tf.compat.v1.initializers.<na
     "lecun_normal": "v1.lecun_normal",
     "lecun_uniform": "v1.lecun_uniform",
 }
-_CONTRIB = {
-    "tf.contrib.layers.xavier_initializer": "contrib.xavier",
-    "tf.contrib.layers.xavier_initializer_conv2d": "contrib.xavier",
-    "tf.contrib.layers.variance_scaling_initializer": "contrib.variance_scaling",
+# TF 1.15 reaches the three contrib initializers (xavier_initializer_conv2d is xavier_initializer)
+# from four modules, each the very same function: tf.contrib.layers, tf.contrib.slim (and
+# `import tensorflow.contrib.slim as slim`), slim's `initializers` module and the module that
+# defines them, which code imports as `from tensorflow.contrib.layers.python.layers import
+# initializers`. TF 1.15 has no tf.contrib.layers.initializers.
+_CONTRIB_MODULES = (
+    "tf.contrib.layers",
+    "tf.contrib.slim",
+    "tf.contrib.slim.initializers",
+    "tf.contrib.layers.python.layers.initializers",
+)
+_CONTRIB_FUNCTIONS = {
+    "xavier_initializer": "contrib.xavier",
+    "xavier_initializer_conv2d": "contrib.xavier",
+    "variance_scaling_initializer": "contrib.variance_scaling",
 }
+_CONTRIB = {f"{module}.{name}": key for module in _CONTRIB_MODULES for name, key in _CONTRIB_FUNCTIONS.items()}
 # Keras 3 class -> the snake_case alias it also exports (keras/src/initializers/__init__.py).
 _KERAS_CLASSES = {
     "Zeros": "zeros", "Ones": "ones", "Constant": "constant",
@@ -287,3 +299,71 @@ def _build() -> Dict[str, Spelling]:
 
 
 SPELLINGS: Mapping[str, Spelling] = MappingProxyType(_build())
+
+
+@dataclass(frozen=True)
+class RandomOp:
+    """A TF1 random op and the TF 2.x call that draws the same numbers (one record per spelling).
+
+    ``params`` is the TF1 signature, ``target_params`` the target's on TF 2.x, ``renames`` the
+    TF1 keywords the target calls otherwise. A positional argument stays positional while both
+    signatures give its slot the same name; from the first slot where they differ on, arguments
+    are written as keywords. Those keywords mean the same to the target under ``tensorflow`` and
+    under ``tensorflow.compat.v1`` (where ``tf.random.poisson`` is still TF1's, ``lam`` first), so
+    one rewrite serves eager files and graph-mode files. Checked against TF 1.15 and TF 2.x by
+    tests/migrations/test_tfi101_runs.py.
+    """
+
+    name: str
+    params: Tuple[str, ...]
+    target: str
+    target_params: Tuple[str, ...]
+    renames: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
+    note: Optional[str] = None
+
+    def call_changes(self) -> bool:
+        """Whether some call of it must have its arguments rewritten, not only its name."""
+        return bool(self.renames) or self.target_params[: len(self.params)] != self.params
+
+
+_POISSON_NOTE = "TF 2's tf.random.poisson takes shape first, and the same positional call draws another shape"
+_CATEGORICAL_NOTE = "tf.random.categorical takes dtype where tf.multinomial took seed, and calls output_dtype dtype"
+
+
+def _random_ops() -> Dict[str, RandomOp]:
+    same = [(name, IMPLS[key]) for name, key in (("tf.random_normal", "op.random_normal"),
+                                                   ("tf.truncated_normal", "op.truncated_normal"),
+                                                   ("tf.random_uniform", "op.random_uniform"))]
+    ops = [RandomOp(name, impl.params, impl.target, impl.params) for name, impl in same]
+    gamma = ("shape", "alpha", "beta", "dtype", "seed", "name")
+    ops += [
+        RandomOp("tf.random_gamma", gamma, "tf.random.gamma", gamma),
+        RandomOp("tf.random_shuffle", ("value", "seed", "name"), "tf.random.shuffle", ("value", "seed", "name")),
+        RandomOp("tf.random_crop", ("value", "size", "seed", "name"), "tf.image.random_crop",
+                 ("value", "size", "seed", "name")),
+    ]
+    poisson = ("lam", "shape", "dtype", "seed", "name")
+    poisson2 = ("shape", "lam", "dtype", "seed", "name")
+    ops += [RandomOp(name, poisson, "tf.random.poisson", poisson2, note=_POISSON_NOTE)
+            for name in ("tf.random_poisson", "tf.random.poisson")]
+    multinomial = ("logits", "num_samples", "seed", "name", "output_dtype")
+    categorical = ("logits", "num_samples", "dtype", "seed", "name")
+    ops += [RandomOp(name, multinomial, "tf.random.categorical", categorical,
+                     MappingProxyType({"output_dtype": "dtype"}), _CATEGORICAL_NOTE)
+            for name in ("tf.multinomial", "tf.random.multinomial")]
+    ops.append(RandomOp("tf.random.stateless_multinomial",
+                        ("logits", "num_samples", "seed", "output_dtype", "name"),
+                        "tf.random.stateless_categorical", ("logits", "num_samples", "seed", "dtype", "name"),
+                        MappingProxyType({"output_dtype": "dtype"}),
+                        "tf.random.stateless_categorical calls output_dtype dtype"))
+    table = {}
+    for op in ops:
+        assert op.name not in table, op.name
+        assert all(op.renames.get(p, p) in op.target_params for p in op.params), op.name
+        table[op.name] = op
+    return table
+
+
+# TF1 random ops by their TF1 spelling (``tf.compat.v1.X`` is looked up as ``tf.X``). Not in
+# SPELLINGS: that table holds initial-value laws drawn for a shape; these are calls to rewrite.
+RANDOM_OPS: Mapping[str, RandomOp] = MappingProxyType(_random_ops())
