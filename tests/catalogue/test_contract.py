@@ -128,8 +128,18 @@ def test_contrib_variance_scaling_source_factor_and_modes():
     assert uni.kwargs == {"scale": 1.0, "mode": "fan_out", "distribution": "uniform"}
 
 
-@pytest.mark.parametrize("args", [{"uniform": Source("u")}, {"mode": Source("m")},
-                                  {"mode": "fan_in"}, {"factor": 0.0}])
+def test_contrib_non_literal_uniform_and_mode_are_written_out():
+    """Exact whatever they evaluate to: both branches of the law, the mode lower-cased."""
+    call = translate("tf.contrib.layers.variance_scaling_initializer",
+                     {"uniform": Source("FLAGS.u"), "mode": Source("FLAGS.m")})
+    assert call.to_source() == (
+        "tf.keras.initializers.VarianceScaling(scale=2.0 if FLAGS.u else 2.011727389229801, "
+        "mode=FLAGS.m.lower(), distribution='uniform' if FLAGS.u else 'truncated_normal')")
+    xavier = translate("tf.contrib.layers.xavier_initializer", {"uniform": Source("a or b")})
+    assert xavier.kwargs["scale"] == Source(f"1.0 if (a or b) else {CONTRIB_NORMAL_SCALE!r}")
+
+
+@pytest.mark.parametrize("args", [{"mode": "fan_in"}, {"factor": 0.0}])
 def test_contrib_untranslatable(args):
     with pytest.raises(Untranslatable) as info:
         translate("tf.contrib.layers.variance_scaling_initializer", args)

@@ -5,6 +5,7 @@ passed explicitly, ``seed`` is kept, ``dtype`` is dropped (Keras 3 initializers 
 time). Where no Keras form draws the same law for the given arguments, :class:`Untranslatable`
 says why, so a person decides instead of a silent change of training.
 """
+import ast
 import math
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -80,6 +81,37 @@ def _scaled(value: Value, factor: float, factor_text: str) -> Value:
     if isinstance(value, Source):
         return Source(f"({value.text}) * {factor_text}")
     return float(value) * factor
+
+
+def _branch(condition: Value, if_true: Value, if_false: Value) -> Value:
+    """``if_true if condition else if_false``: the value itself for a literal condition, an
+    exact conditional expression for one the codemod cannot evaluate (``uniform=FLAGS.uniform``)."""
+    if not isinstance(condition, Source):
+        return if_true if condition else if_false
+
+    def text(value: Value) -> str:
+        return _grouped(value.text) if isinstance(value, Source) else repr(value)
+
+    return Source(f"{text(if_true)} if {_grouped(condition.text)} else {text(if_false)}")
+
+
+def _grouped(text: str) -> str:
+    """``text`` as an operand that binds as a whole: a name, call, literal or parenthesized
+    expression as it is, anything else in parentheses."""
+    text = text.strip()
+    try:
+        node = ast.parse(text, mode="eval").body
+    except SyntaxError:
+        return f"({text})"
+    if isinstance(node, (ast.Name, ast.Attribute, ast.Call, ast.Subscript, ast.Constant)):
+        return text
+    if text.startswith("(") and text.endswith(")"):
+        try:
+            ast.parse(text[1:-1], mode="eval")  # "(a) + (b)" fails: its parentheses are not one group
+            return text
+        except SyntaxError:
+            pass
+    return f"({text})"
 
 
 def _join(*notes: Optional[str]) -> Optional[str]:
@@ -183,31 +215,40 @@ def _translate_initializer(spelling: Spelling, args: Mapping[str, Value]) -> Ker
         put("distribution", "uniform")
         notes.append("exact for variables of rank >= 2 (TF1 uses input size 1 for 1-D variables)")
     elif impl == "contrib.xavier":
-        uniform = _literal(args, "uniform", "uniform=True/False", spelling)
-        if not uniform:
+        uniform = get("uniform")
+        if isinstance(uniform, Source) or not uniform:
             target = "tf.keras.initializers.VarianceScaling"
-            put("scale", CONTRIB_NORMAL_SCALE)
+            put("scale", _branch(uniform, 1.0, CONTRIB_NORMAL_SCALE))
             put("mode", "fan_avg")
-            put("distribution", "truncated_normal")
+            put("distribution", _branch(uniform, "uniform", "truncated_normal"))
             notes.append("contrib xavier normal has stddev sqrt(1.3 * 2 / (fan_in + fan_out)), "
                          "0.29% wider than GlorotNormal: scale 1.3 * 0.87962566103423978**2 "
                          "keeps it exact")
     elif impl == "contrib.variance_scaling":
-        uniform = _literal(args, "uniform", "uniform=True/False", spelling)
-        mode = _literal(args, "mode", "the mode", spelling)
-        _check_choice(spelling, "mode", mode, ("FAN_IN", "FAN_OUT", "FAN_AVG"),
-                      "contrib raises TypeError on it")
+        uniform = get("uniform")
+        mode = get("mode")
+        if isinstance(mode, Source):
+            mode_value: Value = Source(f"{_grouped(mode.text)}.lower()")
+            notes.append(f"mode={mode.text} is not a literal: written lower-case, as Keras 3 "
+                         "wants it")
+        else:
+            _check_choice(spelling, "mode", mode, ("FAN_IN", "FAN_OUT", "FAN_AVG"),
+                          "contrib raises TypeError on it")
+            mode_value = mode.lower()
         factor = get("factor")
         _check_positive(spelling, "factor", factor)
-        if uniform:
-            put("scale", factor if isinstance(factor, Source) else float(factor))
-        else:
-            put("scale", _scaled(factor, CONTRIB_NORMAL_SCALE, _CONTRIB_SCALE_TEXT))
+        uniform_scale = factor if isinstance(factor, Source) else float(factor)
+        normal_scale = _scaled(factor, CONTRIB_NORMAL_SCALE, _CONTRIB_SCALE_TEXT)
+        put("scale", _branch(uniform, uniform_scale, normal_scale))
+        if isinstance(uniform, Source) or not uniform:
             notes.append("contrib truncated normal has stddev sqrt(1.3 * factor / n), 0.29% wider "
                          "than Keras VarianceScaling(factor): scale multiplied by "
                          "1.3 * 0.87962566103423978**2 keeps it exact")
-        put("mode", mode.lower())
-        put("distribution", "uniform" if uniform else "truncated_normal")
+        put("mode", mode_value)
+        put("distribution", _branch(uniform, "uniform", "truncated_normal"))
+    if impl.startswith("contrib.") and isinstance(args.get("uniform"), Source):
+        notes.append(f"uniform={args['uniform'].text} is not a literal: scale and distribution "
+                     "follow it (it is evaluated twice)")
     # Glorot/He/LeCun, zeros, ones: nothing but the seed to carry.
     if "seed" in spelling.params and args.get("seed") is not None:
         put("seed", args["seed"])
