@@ -3,7 +3,10 @@
 TARGET is a TF checkpoint (its prefix or its folder: the values saved there), a Keras model
 file, or what ``tf1init doctor`` reads (a ``.meta`` file or an entry point): a graph is
 initialized in a fresh session first, so the numbers are those of its initial values.
-Exit status: 0, or 2 for input that cannot be read.
+Exit status: 0, or 2 for input that cannot be read, with one line naming the file and no
+traceback. What can be checked without TensorFlow (a path that does not exist, a checkpoint
+with a damaged index, a truncated data file or a state file naming a deleted checkpoint) is
+checked before TensorFlow is imported, so such mistakes are reported at once.
 """
 import argparse
 import os
@@ -28,10 +31,38 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="also write a PNG of the values, one panel per layer")
 
 
+EXPECTED = ("TARGET is a checkpoint prefix (PATH, with PATH.index next to it) or a folder of "
+            "checkpoints, a Keras model file (.keras, .h5), a TF1 meta graph (.meta), or an entry "
+            "point module:function / file.py:function")
+
+
+class _TargetError(Exception):
+    """A TARGET that is not there, or not anything stats reads (the message says what is)."""
+
+
 def _is_checkpoint(target: str) -> bool:
-    if os.path.isdir(target):
-        return any(name == "checkpoint" or name.endswith(".index") for name in os.listdir(target))
-    return os.path.exists(target + ".index")
+    return (os.path.isdir(target) or os.path.exists(target + ".index")
+            or re.search(r"\.(index|data-\d+-of-\d+)$", target) is not None)
+
+
+def _check(target: str) -> None:
+    """Raise what is wrong with TARGET, where that can be told without TensorFlow."""
+    if _is_checkpoint(target):
+        from tf1init.checkpoints.reader import resolve_checkpoint, verify_checkpoint
+
+        verify_checkpoint(resolve_checkpoint(target))  # CheckpointError naming the file
+        return
+    if ":" in os.path.basename(target) or (":" in target and not os.path.exists(target)):
+        module = target.rpartition(":")[0]
+        if (module.endswith(".py") or os.sep in module or "/" in module) and not os.path.isfile(module):
+            raise _TargetError(f"{target}: no such file {module!r}; {EXPECTED}")
+        return  # a module name: only importing it tells
+    if not os.path.exists(target):
+        parent = os.path.dirname(target) or "."
+        hint = "" if os.path.isdir(parent) else f" (the folder {parent!r} does not exist either)"
+        raise _TargetError(f"{target}: no such file or folder{hint}; {EXPECTED}")
+    if not target.lower().endswith((".meta", ".keras", ".h5", ".hdf5")):
+        raise _TargetError(f"{target}: unknown kind of file (by its extension); {EXPECTED}")
 
 
 def _source(target: str):
@@ -52,19 +83,19 @@ def _source(target: str):
 
 
 def run(args) -> int:
-    from tf1init.errors import DoctorInputError, SelectionError
-    from tf1init.observe.stats import weight_stats
+    from tf1init.errors import CheckpointError, DoctorInputError, SelectionError
 
     selection = args.select
     if selection is not None and args.regex:
         try:
             selection = re.compile(selection)
         except re.error as error:
-            print(f"tf1init stats: --select {args.select!r} is not a regular expression: {error}",
-                  file=sys.stderr)
-            return 2
+            return _fail(f"--select {args.select!r} is not a regular expression: {error}")
     session = None
     try:
+        _check(args.target)
+        from tf1init.observe.stats import weight_stats
+
         source, session = _source(args.target)
         report = weight_stats(source, selection)
         plot = None
@@ -72,9 +103,8 @@ def run(args) -> int:
             from tf1init.observe.plots import plot_histograms
 
             plot = plot_histograms(source, args.histograms, selection)
-    except (DoctorInputError, SelectionError) as error:
-        print(f"tf1init stats: {error}", file=sys.stderr)
-        return 2
+    except (_TargetError, CheckpointError, DoctorInputError, SelectionError, OSError) as error:
+        return _fail(str(error))
     finally:
         if session is not None:
             session.close()
@@ -82,3 +112,8 @@ def run(args) -> int:
     if plot is not None:
         print(f"wrote {plot.path} ({len(plot.panels)} panels)", file=sys.stderr)
     return 0
+
+
+def _fail(message: str) -> int:
+    print(f"tf1init stats: error: {message}", file=sys.stderr)
+    return 2

@@ -242,12 +242,16 @@ def _keras_values(model, selection) -> "OrderedDict[str, np.ndarray]":
 
 
 def _checkpoint_values(path: str, selection) -> "OrderedDict[str, np.ndarray]":
-    from tf1init._tf import tf
+    # The same checks, and the same messages, as `tf1init ckpt`: a missing checkpoint, a damaged
+    # index or a truncated data shard is named before TensorFlow is imported, and a tensor whose
+    # bytes fail their CRC raises CorruptCheckpointError rather than a TensorFlow traceback.
+    from tf1init.checkpoints.compare import value_reader
+    from tf1init.checkpoints.reader import resolve_checkpoint, verify_checkpoint
 
-    reader = tf.train.load_checkpoint(path)
-    names = sorted(reader.get_variable_to_shape_map())
-    chosen = select_names(names, selection)
-    return OrderedDict((name, np.asarray(reader.get_tensor(name))) for name in chosen)
+    prefix = resolve_checkpoint(path)
+    chosen = select_names(list(verify_checkpoint(prefix)), selection)  # sorted by name
+    read = value_reader(prefix)
+    return OrderedDict((name, read(name)) for name in chosen)
 
 
 def weight_values(source, selection=None) -> "OrderedDict[str, np.ndarray]":
@@ -257,7 +261,9 @@ def weight_values(source, selection=None) -> "OrderedDict[str, np.ndarray]":
     one run; uninitialized ones raise :class:`tf1init.UninitializedVariablesError` naming them),
     a Keras 3 model (``model.weights``, keyed by path), a TF checkpoint path or folder, or a
     mapping name -> array. ``selection``: None (all), a scope prefix, a compiled regex, or a list
-    of variables or names.
+    of variables or names. A checkpoint that is missing or damaged raises
+    :class:`tf1init.CheckpointNotFoundError` or :class:`tf1init.CorruptCheckpointError` naming
+    the file, as ``tf1init ckpt`` reports it.
     """
     if _is_session(source):
         return _session_values(source, selection)
