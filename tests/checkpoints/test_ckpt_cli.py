@@ -235,3 +235,22 @@ def test_ls_and_a_diff_without_values_to_compare_do_not_import_tensorflow(small_
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd="/", check=True)
     assert out.stdout.strip() == "[0, 1] False"
+
+
+def test_bad_paths_and_damaged_files_fail_before_tensorflow_is_imported(small_checkpoint, tmp_path):
+    _, prefix, _ = small_checkpoint
+    truncated = copy_checkpoint(prefix, tmp_path / "truncated")
+    os.truncate(truncated + ".data-00000-of-00001", 5)
+    missing = str(tmp_path / "nowhere")
+    code = (
+        "import sys, io, contextlib\n"
+        "from tf1init.cli import main\n"
+        "err = io.StringIO()\n"
+        "with contextlib.redirect_stderr(err):\n"
+        f"    codes = [main(['ckpt', 'ls', {missing!r}]), main(['ckpt', 'diff', {prefix!r}, {missing!r}]),\n"
+        f"             main(['ckpt', 'diff', {prefix!r}, {truncated!r}]),\n"
+        f"             main(['ckpt', 'diff', '--atol', '-1', {prefix!r}, {prefix!r}])]\n"
+        "print(codes, 'tensorflow' in sys.modules, err.getvalue().count('\\n'), 'Traceback' in err.getvalue())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd="/", check=True)
+    assert out.stdout.strip() == "[2, 2, 2, 2] False 4 False"
