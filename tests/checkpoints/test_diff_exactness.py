@@ -115,6 +115,7 @@ def test_command_line(pair, capsys):
     assert main(["ckpt", "diff", a, b]) == 1
     lines = {line.split()[1]: line for line in capsys.readouterr().out.splitlines()[2:-1]}
     assert lines["big_int"].endswith("[] int64  max |a-b| = 1, 1 of 1 values differ")
+    assert lines["words"].endswith("[2] string  1 of 2 values differ")
     assert "max |a-b| = 18446744073709551615," in lines["extreme_int"]
     assert lines["zero"].endswith(
         "max |a-b| = 0, 1 of 2 values differ (1 only in their bits: 0.0 vs -0.0, or NaNs with different payloads)")

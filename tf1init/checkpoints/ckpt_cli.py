@@ -139,13 +139,11 @@ def _values_text(t, args) -> str:
     from tf1init.checkpoints import compare
 
     size = math.prod(t.a.shape)
-    if t.max_abs_diff is None:
-        gap = "values differ"
-    elif isinstance(t.max_abs_diff, int):  # exact, however large
-        gap = f"max |a-b| = {t.max_abs_diff}"
-    else:
-        gap = f"max |a-b| = {t.max_abs_diff:.6g}"
-    text = f"{gap}, {t.differing:,} of {size:,} values differ"
+    text = f"{t.differing:,} of {size:,} values differ"  # bools and strings: no |a-b|
+    if isinstance(t.max_abs_diff, int):  # exact, however large
+        text = f"max |a-b| = {t.max_abs_diff}, {text}"
+    elif t.max_abs_diff is not None:
+        text = f"max |a-b| = {t.max_abs_diff:.6g}, {text}"
     if t.bits_only:
         text += f" ({t.bits_only:,} only in their bits: 0.0 vs -0.0, or NaNs with different payloads)"
     if t.status == compare.VALUES and isinstance(t.max_abs_diff, int) and (args.atol or args.rtol):
