@@ -45,20 +45,11 @@ CONV = (5, 5, 64, 128)  # 204,800 values, receptive field 25
 # Why a case still fails for us: what the named component would have to do.
 SLIM_ALIAS = ("engine: `slim = tf.contrib.slim` binds an alias by assignment; names are resolved "
               "through imports only, so slim.* is never seen as tf.contrib.slim.*")
-CONTRIB_IMPORT = ("TFI102/engine: the eager rewrite leaves `{}` in place, and that import fails on "
-                  "TF 2.x (no tf.contrib): it must go once nothing in the file uses it")
-CONV2D = ("prefilter: `_initializer\\b` in tf1init/migrations/_prefilter.py does not match "
-          "`xavier_initializer_conv2d(`, so the engine hides the statement from the rules "
-          "(_engine._sparse): the pattern needs `_initializer_conv2d\\b`")
 TF1_KERAS_DTYPE = ("catalogue/TFI102: tf.keras.initializers.* are Keras 3 records (no constructor "
                    "dtype); TF1's Keras classes took dtype, and nothing drops it")
 KERAS_ALIAS = ("catalogue/TFI102: TF1's tf.keras.initializers.{} is gone from Keras 3; a catalogue "
                "record for it needs TF1-Keras spellings (every record is resolved and drawn on TF 2.x "
                "by tests/catalogue and catalogue.cases)")
-
-
-def _blocked(*reasons: str) -> str:
-    return "; and ".join(r for r in reasons if r)
 
 
 @dataclass(frozen=True)
@@ -151,7 +142,7 @@ def _initializers():
 
 SLIM_SETUPS = (("slim-assigned", "slim = tf.contrib.slim\n", SLIM_ALIAS),
                ("slim-imported", "import tensorflow.contrib.slim as slim\n",
-                CONTRIB_IMPORT.format("import tensorflow.contrib.slim as slim")))
+                ""))
 CONTRIB_LAYERS = "from tensorflow.contrib import layers as contrib_layers\n"
 XAVIER = "tf.contrib.layers.xavier_initializer"
 CONTRIB_VS = "tf.contrib.layers.variance_scaling_initializer"
@@ -160,8 +151,7 @@ CONTRIB_VS = "tf.contrib.layers.variance_scaling_initializer"
 def _contrib():
     """testContribXavierInitializer, testVarianceScalingInitializer, uniform unit scaling."""
     out = []
-    for alias, setup, imported in (("tf.contrib.", "", ""),
-                                   ("contrib_", CONTRIB_LAYERS, CONTRIB_IMPORT.format(CONTRIB_LAYERS.strip()))):
+    for alias, setup, imported in (("tf.contrib.", "", ""), ("contrib_", CONTRIB_LAYERS, "")):
         label = alias.rstrip(".")
         for n, (snippet, law, shape, invalid) in enumerate([
             ("layers.xavier_initializer()", _cat(XAVIER, uniform=True), DENSE, False),
@@ -173,7 +163,7 @@ def _contrib():
         ]):
             out.append(Case(f"testContribXavierInitializer-{label}-{n}", alias + snippet, law, setup, shape,
                             tf1_invalid=invalid,
-                            blocked=_blocked(CONV2D if "conv2d" in snippet else "", imported)))
+                            blocked=imported))
     for label, setup, blocked in SLIM_SETUPS:
         for n, snippet in enumerate(["slim.xavier_initializer(True or False)",
                                      "slim.xavier_initializer(uniform=(True or False))"]):

@@ -14,25 +14,26 @@ by ``tests/catalogue/test_compat.py``), so the same seeds draw the same values b
 from collections import OrderedDict
 from typing import Mapping
 
-from tf1init.catalogue._spellings import TRUNC_STD
-from tf1init.catalogue._translate import KerasCall, Source, Value
+from tf1init.catalogue._translate import (
+    _CONTRIB_SCALE_TEXT,
+    CONTRIB_NORMAL_SCALE,
+    KerasCall,
+    Source,
+    Value,
+    _branch,
+    _grouped,
+    _scaled,
+)
 from tf1init.errors import Untranslatable
 
 _MODES = {"FAN_IN": "fan_in", "FAN_OUT": "fan_out", "FAN_AVG": "fan_avg"}
 
 
-def _scale_for(factor: Value, uniform: bool) -> Value:
-    if uniform:
-        return factor
-    if isinstance(factor, Source):
-        return Source(f"{factor.text} * 1.3 * {TRUNC_STD!r} ** 2")
-    return float(factor) * 1.3 * TRUNC_STD**2
-
-
 def to_compat_v1(impl: str, args: Mapping[str, Value]) -> KerasCall:
     """The ``tf.compat.v1`` call (target written ``tf.X``, for a ``tensorflow.compat.v1`` alias)
-    for a contrib initializer with these arguments (its defaults filled in by the caller's
-    spelling: ``impl`` is the catalogue's implementation key).
+    for a contrib initializer with these arguments (``impl``: the catalogue's implementation
+    key). A ``uniform`` or ``mode`` the codemod cannot evaluate becomes an exact conditional
+    expression, as in the Keras translation.
 
     >>> to_compat_v1("contrib.xavier", {"uniform": True}).to_source()
     'tf.glorot_uniform_initializer()'
@@ -46,24 +47,26 @@ def to_compat_v1(impl: str, args: Mapping[str, Value]) -> KerasCall:
     else:
         raise Untranslatable(f"{impl} is not a contrib initializer")
     uniform = args.get("uniform", impl == "contrib.xavier")
-    if isinstance(uniform, Source):
-        raise Untranslatable(f"uniform={uniform.text} is not a literal: the compat.v1 form differs by branch")
-    kwargs: "OrderedDict[str, Value]" = OrderedDict()
+    tail: "OrderedDict[str, Value]" = OrderedDict()
     for key in ("seed", "dtype"):
         if key in args and args[key] is not None:
-            kwargs[key] = args[key]
-    if impl == "contrib.xavier" and uniform:
-        return KerasCall("tf.glorot_uniform_initializer", kwargs, "the same draws")
+            tail[key] = args[key]
+    if impl == "contrib.xavier" and uniform is True:
+        return KerasCall("tf.glorot_uniform_initializer", tail, "the same draws")
     if isinstance(mode, Source):
-        mode_value: Value = Source(f"{mode.text}.lower()")
+        mode_value: Value = Source(f"{_grouped(mode.text)}.lower()")
     elif mode in _MODES:
         mode_value = _MODES[mode]
     else:
         raise Untranslatable(f"mode={mode!r}: contrib accepts FAN_IN, FAN_OUT or FAN_AVG")
-    head: "OrderedDict[str, Value]" = OrderedDict(
-        scale=_scale_for(factor, bool(uniform)), mode=mode_value,
-        distribution="uniform" if uniform else "truncated_normal",
+    uniform_scale = factor if isinstance(factor, Source) else float(factor)
+    normal_scale = _scaled(factor, CONTRIB_NORMAL_SCALE, _CONTRIB_SCALE_TEXT)
+    call: "OrderedDict[str, Value]" = OrderedDict(
+        scale=_branch(uniform, uniform_scale, normal_scale), mode=mode_value,
+        distribution=_branch(uniform, "uniform", "truncated_normal"),
     )
-    head.update(kwargs)
-    note = "the same draws" if uniform else "the same draws: contrib stddev sqrt(1.3 * factor / n) written as v1 scale"
-    return KerasCall("tf.variance_scaling_initializer", head, note)
+    call.update(tail)
+    note = "the same draws"
+    if isinstance(uniform, Source) or not uniform:
+        note += ": contrib's stddev sqrt(1.3 * factor / n) written as a v1 scale"
+    return KerasCall("tf.variance_scaling_initializer", call, note)

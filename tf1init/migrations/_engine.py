@@ -129,6 +129,7 @@ class Context:
         self.new_import: Optional[str] = None  # "tf" when `import tensorflow as tf` must be added
         self.extra_imports: List[str] = []  # modules a rewrite calls (`import tf1init`), in order
         self.rewritten_from_imports: Set[str] = set()
+        self.rewritten_heads: Dict[str, int] = {}  # import alias -> calls through it a rule rebuilt
         self.carriers = False  # a removed statement left comments to move (see _transform)
         self.compat = False  # the file stays graph-mode through tensorflow.compat.v1 (rule TFI107)
         self.blocked = False  # something keeps the file from running on TF2: leave it as it is
@@ -279,6 +280,9 @@ def _not_eager(ctx: Context, trust_rules: bool = True) -> Optional[str]:
         converted = {id(node.func) for node, name in ctx.calls if _catalogue_name(name) or tf1(name) in triggers}
         converted.update(id(node.func) for node, _ in ctx.calls if id(node) in ctx.resolved)
     calls = {id(node.func): node for node, _ in ctx.calls}
+    for local, target in ctx.aliases.items():  # an import of a module TF2 lacks fails by itself
+        if not trust_rules and target.startswith("tensorflow.contrib"):
+            return f"import of {target}, not in TensorFlow 2"
     for node, full in ctx.names:
         if id(node) in converted:
             continue
@@ -348,10 +352,15 @@ def migrate_screened(source: str, path: str, rules: Optional[Iterable[Rule]] = N
     if not work:  # only reports: no need for LibCST
         return FileResult(path, UNCHANGED, source, source, ctx.sorted_findings())
     result = _rewrite(ctx)
-    if ctx.eager and result.changed and any(rule.on_mode for rule in rules):
+    # An eager rewrite must come out runnable; one that changed nothing but left something for
+    # a person (a random op called with *args) is tried the compat way too.
+    if ctx.eager and any(rule.on_mode for rule in rules) and (
+            result.changed or any(f.kind == MANUAL for f in result.findings)):
         left = _left_in(result.new_source, path, rules)
-        if left:  # the eager rewrite would not run: the compat route instead
-            return migrate_screened(source, path, rules, f"{left}, left by the eager rewrite")
+        if left:  # the eager rewrite would not run: the compat route instead, saying why
+            manual = [f for f in result.findings if f.kind == MANUAL]
+            why = f"{manual[0].message} at {manual[0].line}:{manual[0].col}" if manual else left
+            return migrate_screened(source, path, rules, f"no eager form: {why}")
     return result
 
 

@@ -9,7 +9,7 @@ ast), never too rarely. Migrated code (``tf.random.normal``, ``tf.keras.initiali
 not match, so a ``--check`` of an already-migrated tree parses only what was left for a person.
 """
 PATTERN = (
-    r"_initializer\b|initializers\.(?<!keras\.initializers\.)|initialize_all_variables|Session"
+    r"_initializer(?:_conv2d)?\b|initializers\.(?<!keras\.initializers\.)|initialize_all_variables|Session"
     r"|random_(?:normal|uniform|gamma|poisson|shuffle|crop)\b|multinomial\b"
     r"|truncated_normal(?<!random\.truncated_normal)|get_variable|initialized_value|Saver|\.restore\("
     r"|set_random_seed|layers\.dense"

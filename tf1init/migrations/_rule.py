@@ -32,4 +32,5 @@ class Rule:
     after_mode: Optional[Callable] = None  # (ctx) -> bool: reports on the ast; True if LibCST has work
     on_call: Optional[Callable] = None  # (ctx, original, updated) -> node, LibCST
     on_statement: Optional[Callable] = None  # (ctx, original, updated) -> node(s), LibCST
+    on_module: Optional[Callable] = None  # (ctx, body) -> body, LibCST, once the imports are settled
     triggers: Tuple[str, ...] = field(default=())  # tf1 names whose calls make a file a candidate

@@ -106,6 +106,12 @@ class Transformer(cst.CSTTransformer):
         for rule in self.call_rules:
             result = rule.on_call(self.ctx, original, updated)
             if result is not updated:
+                head = updated.func
+                while isinstance(head, cst.Attribute):
+                    head = head.value
+                if isinstance(head, cst.Name):
+                    heads = self.ctx.rewritten_heads
+                    heads[head.value] = heads.get(head.value, 0) + 1
                 if self.lost:
                     kept = {id(c) for c in _comments(result)}
                     self.lost[-1].extend(cst.EmptyLine(comment=c) for c in _comments(updated) if id(c) not in kept)
@@ -141,6 +147,12 @@ class Transformer(cst.CSTTransformer):
             body = _add_plain_import(body, module)
         if ctx.rewritten_from_imports:
             body = _drop_unused_from_imports(ctx, body, ctx.rewritten_from_imports)
+        gone = _contrib_aliases_left_unused(ctx)
+        if gone:
+            body = _drop_import_aliases(ctx, body, gone)
+        for rule in ctx.rules:
+            if rule.on_module:
+                body = rule.on_module(ctx, body)
         return updated.with_changes(body=body)
 
 
@@ -262,3 +274,39 @@ def _is_disable_call(statement) -> bool:
     return (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
             and isinstance(statement.body[0], cst.Expr) and isinstance(statement.body[0].value, cst.Call)
             and (cst.helpers.get_full_name_for_node(statement.body[0].value.func) or "").endswith("disable_v2_behavior"))
+
+
+def _contrib_aliases_left_unused(ctx: "Context"):
+    """``import tensorflow.contrib.X as Y`` aliases that only calls a rule rebuilt used: TF2 has
+    no tf.contrib, so the import must go with them."""
+    import ast
+
+    uses = {}
+    for node in ctx.of(ast.Name):
+        uses[node.id] = uses.get(node.id, 0) + 1
+    return {local for local, target in ctx.aliases.items()
+            if target.startswith("tensorflow.contrib") and uses.get(local, 0)
+            and uses.get(local, 0) == ctx.rewritten_heads.get(local, 0)}
+
+
+def _drop_import_aliases(ctx: "Context", body, names):
+    """The top-level import statements without the aliases in ``names`` (a statement left with
+    none goes, its comments kept)."""
+    result = []
+    for statement in body:
+        if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1 and isinstance(
+                statement.body[0], (cst.Import, cst.ImportFrom)) and not isinstance(
+                statement.body[0].names, cst.ImportStar):
+            node = statement.body[0]
+            keep = [a for a in node.names
+                    if (a.evaluated_alias or a.evaluated_name.split(".")[0]) not in names]
+            if len(keep) != len(node.names):
+                if not keep:
+                    left = remove(ctx, statement)
+                    if left is not cst.RemovalSentinel.REMOVE:
+                        result.append(left)
+                    continue
+                keep[-1] = keep[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+                statement = statement.with_changes(body=[node.with_changes(names=keep)])
+        result.append(statement)
+    return result

@@ -228,9 +228,19 @@ RULE = Rule(
             after="import tensorflow as tf\nx = tf.random.poisson(shape=[3], lam=tf.random.uniform([], 1.0, 2.0, seed=1), seed=2)\n",
         ),
         Example(
-            "star-args-reported",
-            before="import tensorflow as tf\ndraws = tf.multinomial(*spec)\n",
-            findings=("2:9 manual: tf.multinomial left as it is: *args or **kwargs",),
+            "star-args-kept-in-graph-mode",
+            before=(
+                "import tensorflow as tf\n"
+                "spec = ([[0.0, 1.0]], 3)\n"
+                "draws = tf.multinomial(*spec)\n"
+            ),
+            after=(
+                "import tensorflow.compat.v1 as tf\n"
+                "tf.disable_v2_behavior()\n"
+                "spec = ([[0.0, 1.0]], 3)\n"
+                "draws = tf.multinomial(*spec)\n"
+            ),
+            findings=("1:1 fixed: kept in graph mode through tensorflow.compat.v1 with TF2 behaviour off (no eager form: tf.multinomial left as it is: *args or **kwargs cannot be matched to its parameters at 3:9)", "3:9 manual: tf.multinomial left as it is: *args or **kwargs cannot be matched to its parameters",),
         ),
         Example("not-tensorflow", before="import numpy as np\nx = np.random_normal([3])  # a Session of our own\n"),
     ),

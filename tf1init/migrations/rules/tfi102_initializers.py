@@ -217,11 +217,11 @@ RULE = Rule(
                 "init = layers.variance_scaling_initializer()  # He\n"
             ),
             after=(
-                "import tensorflow.contrib.layers as layers\n"
                 "import tensorflow as tf\n"
                 "init = tf.keras.initializers.VarianceScaling(scale=2.011727389229801, mode='fan_in', "
                 "distribution='truncated_normal')  # He\n"
             ),
+            findings=("2:8 fixed: tf.contrib.layers.variance_scaling_initializer -> VarianceScaling",),
         ),
         Example(
             "compat-v1-argument-kept",

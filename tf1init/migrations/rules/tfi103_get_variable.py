@@ -176,17 +176,32 @@ RULE = Rule(
             before="import tensorflow as tf\ntag = tf.get_variable(\"tag\", [2], dtype=\"string\")\n",
             after="import tensorflow as tf\ntag = tf.Variable(tf.zeros([2], dtype=\"string\"), name=\"tag\")\n",
         ),
+        Example("already-a-variable", before="import tensorflow as tf\nw = tf.Variable(tf.zeros([3]), name=\"w\")\n"),
         Example(
-            "complex-needs-an-initializer",
-            before="import tensorflow as tf\nz = tf.get_variable(\"z\", [2], dtype=tf.complex64)\n",
-            findings=("2:5 manual: tf.get_variable left as it is: no initializer for a complex64 variable: "
-                      "TF1 itself raises",),
+            "complex-kept-in-graph-mode",
+            before=(
+                "import tensorflow as tf\n"
+                "z = tf.get_variable(\"z\", [2], dtype=tf.complex64)\n"
+            ),
+            after=(
+                "import tensorflow.compat.v1 as tf\n"
+                "tf.disable_v2_behavior()\n"
+                "z = tf.get_variable(\"z\", [2], dtype=tf.complex64)\n"
+            ),
+            findings=("1:1 fixed: kept in graph mode through tensorflow.compat.v1 with TF2 behaviour off (no eager form: tf.get_variable left as it is: no initializer for a complex64 variable: TF1 itself raises \"An initializer for variable ...",),
         ),
         Example(
-            "partitioner-reported",
-            before=("import tensorflow as tf\n"
-                    "e = tf.get_variable(\"e\", [1000, 64], initializer=init, partitioner=p)\n"),
-            findings=("2:5 manual: tf.get_variable left as it is: partitioner= (tf.Variable cannot be partitioned)",),
+            "partitioner-kept-in-graph-mode",
+            before=(
+                "import tensorflow as tf\n"
+                "e = tf.get_variable(\"e\", [1000, 64], initializer=init, partitioner=p)\n"
+            ),
+            after=(
+                "import tensorflow.compat.v1 as tf\n"
+                "tf.disable_v2_behavior()\n"
+                "e = tf.get_variable(\"e\", [1000, 64], initializer=init, partitioner=p)\n"
+            ),
+            findings=("1:1 fixed: kept in graph mode through tensorflow.compat.v1 with TF2 behaviour off (no eager form: tf.get_variable left as it is: partitioner= (tf.Variable cannot be partitioned) at 2:5)",),
         ),
         Example(
             "variable-scope-kept-in-graph-mode",

@@ -130,12 +130,17 @@ def on_mode(ctx: Context) -> None:
         return
     ctx.compat = True
     disabled = any(tf1(name) in _DISABLERS for _, name in ctx.calls)
-    # After the last top-level TensorFlow import before TensorFlow is first used.
+    # After the last top-level TensorFlow import (one that stays) before TensorFlow is first
+    # used; a file whose only TensorFlow imports were contrib ones gets it after the new import.
     first_use = min((node.lineno for node, _ in ctx.names), default=imports[0].lineno + 1)
-    top = [node for node in ctx.tree.body if node in imports and node.lineno < first_use]
-    at = top[-1] if top else imports[0]
-    ctx.plan[CODE] = {"drop": drop, "disable_at": None if disabled else at.lineno,
-                      "first": at, "reason": ctx.graph_reason, "written": dict(ctx.aliases).values()}
+    staying = [node for node in ctx.tree.body if node in imports and not all(
+        (a.asname or a.name).split(".")[0] in drop for a in node.names)]
+    before = [node for node in staying if node.lineno < first_use]
+    at = before[-1] if before else (staying[0] if staying else None)
+    ctx.plan[CODE] = {"drop": drop, "disable_at": None if disabled or at is None else at.lineno,
+                      "with_new_import": not disabled and at is None,
+                      "first": at or imports[0], "reason": ctx.graph_reason,
+                      "written": dict(ctx.aliases).values()}
     for local, target in list(ctx.aliases.items()):  # the rules below see the file as it will be
         if target == "tensorflow":
             ctx.aliases[local] = "tensorflow.compat.v1"
@@ -234,10 +239,28 @@ def on_statement(ctx: Context, original, updated):
     result = updated.with_changes(body=body)
     if plan["disable_at"] is not None and ctx.cst_line(original) == plan["disable_at"]:
         plan["disable_at"] = None
-        call = cst.parse_statement(f"{ctx.handle()}.disable_v2_behavior()\n")
-        then = [cst.parse_statement(text + "\n") for text in ctx.plan.get("after_disable", ())]
-        return cst.FlattenSentinel([result, call, *then])
+        return cst.FlattenSentinel([result, *disable_statements(ctx)])
     return result
+
+
+def disable_statements(ctx: Context) -> list:
+    """``tf.disable_v2_behavior()`` and what must follow it (rule TFI108's switch)."""
+    texts = [f"{ctx.handle()}.disable_v2_behavior()", *ctx.plan.get("after_disable", ())]
+    return [cst.parse_statement(text + "\n") for text in texts]
+
+
+def on_module(ctx: Context, body: list) -> list:
+    """A file whose only TensorFlow imports were contrib ones: TF2 behaviour off right after the
+    ``tensorflow.compat.v1`` import the rewrite added."""
+    plan = ctx.plan.get(CODE)
+    if not (ctx.compat and plan and plan["with_new_import"] and ctx.new_import):
+        return body
+    for index, statement in enumerate(body):
+        if isinstance(statement, cst.SimpleStatementLine) and any(
+                isinstance(small, cst.Import) and any(a.evaluated_name == "tensorflow.compat.v1" for a in small.names)
+                for small in statement.body):
+            return body[: index + 1] + disable_statements(ctx) + body[index + 1:]
+    return body
 
 
 RULE = Rule(
@@ -366,4 +389,5 @@ RULE = Rule(
     after_mode=after_mode,
     on_call=on_call,
     on_statement=on_statement,
+    on_module=on_module,
 )
