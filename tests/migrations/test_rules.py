@@ -238,3 +238,13 @@ def test_comments_in_a_rebuilt_call_go_above_its_statement():
         "# small\n"
         "# fixed\n"
         "init = tf.keras.initializers.RandomNormal(mean=0.0, stddev=0.1, seed=1)\n")
+
+
+def test_findings_quote_the_code_as_written():
+    from tf1init.migrations import select
+
+    graph = "import tensorflow as tf\nx = tf.placeholder(tf.float32)\nw = tf.compat.v1.get_variable('w', [3])\n"
+    messages = [f.message for f in migrate_source(graph, "g.py", select(["TFI103"])).findings]
+    assert messages == ["tf.compat.v1.get_variable left as it is: the file stays graph-mode (tf.placeholder at 2:5)"]
+    renamed = migrate_source("import tensorflow as tflow\nu = tflow.random_uniform([2])\n", "r.py")
+    assert [f.message for f in renamed.findings] == ["tflow.random_uniform -> tf.random.uniform"]

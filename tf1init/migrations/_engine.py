@@ -198,6 +198,16 @@ class Context:
         line = self._lines[node.lineno - 1] if node.lineno <= len(self._lines) else ""
         return node.lineno, len(line.encode("utf-8")[: node.col_offset].decode("utf-8", "ignore")) + 1
 
+    def written(self, node) -> str:
+        """An expression's text as the file writes it (ast or LibCST node): findings quote the
+        code as written, ``tf.compat.v1.get_variable`` or ``tflow.random_uniform``, not our
+        name for it."""
+        if isinstance(node, ast.AST):
+            return ast.get_source_segment(self.source, node) or dotted(node) or "?"
+        import libcst as cst
+
+        return cst.Module([]).code_for_node(node)
+
     def report(self, where, rule: str, kind: str, message: str) -> None:
         """Record a finding at an ast node, a LibCST node, or a (line, col) pair."""
         if isinstance(where, tuple):

@@ -87,7 +87,7 @@ def on_call(ctx: Context, original: cst.Call, updated: cst.Call):
     keywords = [None if a.star == "**" else a.keyword.value for a in updated.args if a.keyword or a.star == "**"]
     keep, reason = plan(op, positional, keywords)
     if reason is not None:
-        ctx.report(original, CODE, MANUAL, f"{tf1(written)} left as it is: {reason}")
+        ctx.report(original, CODE, MANUAL, f"{ctx.written(updated.func)} left as it is: {reason}")
         return updated
     changes = _changes(op, positional, keywords, keep)
     if op.target == tf1(written) and not changes:
@@ -111,7 +111,7 @@ def on_call(ctx: Context, original: cst.Call, updated: cst.Call):
         new_func = ctx.tf2(op.target)
         if isinstance(func, cst.Name):
             ctx.rewritten_from_imports.add(func.value)
-    message = f"{tf1(written)} -> {op.target}"
+    message = f"{ctx.written(updated.func)} -> {op.target}"
     if changes:
         by_keyword = op.params[keep:positional]
         renamed = [p for p in list(by_keyword) + [k for k in keywords if k] if p in op.renames]

@@ -87,7 +87,8 @@ def after_mode(ctx: Context) -> bool:
         found = True
         if not ctx.eager:
             ctx.report(node.func, CODE, MANUAL,
-                       f"{tf1(name)} left as it is: the file stays graph-mode ({ctx.graph_reason}); {_GRAPH_NOTE}")
+                       f"{ctx.written(node.func)} left as it is: the file stays graph-mode ({ctx.graph_reason}); "
+                       f"{_GRAPH_NOTE}")
     return found and ctx.eager
 
 
@@ -157,7 +158,7 @@ def on_call(ctx: Context, original: cst.Call, updated: cst.Call):
     if reason is None:
         keras_call, reason = _catalogue.translate(spelling, args)
     if keras_call is None:
-        ctx.report(original, CODE, MANUAL, f"{tf1(name)} left as it is: {reason}")
+        ctx.report(original, CODE, MANUAL, f"{ctx.written(updated.func)} left as it is: {reason}")
         return updated
     new = build(ctx, keras_call, nodes)
     if isinstance(updated.func, cst.Name):
@@ -165,7 +166,7 @@ def on_call(ctx: Context, original: cst.Call, updated: cst.Call):
     ctx.plan.setdefault("keras_initializers", set()).add(id(new))
     target = keras_call.target.rsplit(".", 1)[-1]
     note = f" ({keras_call.note})" if keras_call.note else ""
-    ctx.report(original, CODE, FIXED, f"{tf1(name)} -> {target}{note}")
+    ctx.report(original, CODE, FIXED, f"{ctx.written(updated.func)} -> {target}{note}")
     return new
 
 
@@ -179,11 +180,11 @@ def _to_compat(ctx: Context, original: cst.Call, updated: cst.Call):
     if reason is None:
         call, reason = _compat_call(spelling, args)
     if call is None:  # on_mode checked the same on the ast: not reached
-        ctx.report(original, CODE, MANUAL, f"{tf1(name)} left as it is: {reason}")
+        ctx.report(original, CODE, MANUAL, f"{ctx.written(updated.func)} left as it is: {reason}")
         return updated
     if isinstance(updated.func, cst.Name):
         ctx.rewritten_from_imports.add(updated.func.value)
-    ctx.report(original, CODE, FIXED, f"{tf1(name)} -> tf.compat.v1.{call.target[3:]} ({call.note})")
+    ctx.report(original, CODE, FIXED, f"{ctx.written(updated.func)} -> tf.compat.v1.{call.target[3:]} ({call.note})")
     return build(ctx, call, nodes)
 
 
@@ -221,7 +222,7 @@ RULE = Rule(
                 "init = tf.keras.initializers.VarianceScaling(scale=2.011727389229801, mode='fan_in', "
                 "distribution='truncated_normal')  # He\n"
             ),
-            findings=("2:8 fixed: tf.contrib.layers.variance_scaling_initializer -> VarianceScaling",),
+            findings=("2:8 fixed: layers.variance_scaling_initializer -> VarianceScaling",),
         ),
         Example(
             "compat-v1-argument-kept",

@@ -36,8 +36,8 @@ def after_mode(ctx: Context) -> bool:
     calls = [node for node, name in ctx.calls if tf1(name) == "tf.get_variable"]
     if calls and not ctx.eager and not ctx.compat:  # compat: tf.get_variable works as it is
         for node in calls:
-            ctx.report(node, CODE, MANUAL, f"tf.get_variable left as it is: the file stays graph-mode "
-                                           f"({ctx.graph_reason}); tf.compat.v1.get_variable still works there")
+            ctx.report(node, CODE, MANUAL, f"{ctx.written(node.func)} left as it is: the file stays graph-mode "
+                                           f"({ctx.graph_reason})")
     return bool(calls) and ctx.eager
 
 
@@ -55,7 +55,7 @@ def on_call(ctx: Context, original: cst.Call, updated: cst.Call):
         return updated
 
     def left(reason: str):
-        ctx.report(original, CODE, MANUAL, f"tf.get_variable left as it is: {reason}")
+        ctx.report(original, CODE, MANUAL, f"{ctx.written(updated.func)} left as it is: {reason}")
         return updated
 
     given, reason = by_parameter(updated, PARAMS)
@@ -98,7 +98,7 @@ def on_call(ctx: Context, original: cst.Call, updated: cst.Call):
     for keyword in ("trainable", "constraint"):
         if keyword in given:
             new_args.append(cst.Arg(given[keyword], keyword=cst.Name(keyword), equal=_eq()))
-    ctx.report(original, CODE, FIXED, "tf.get_variable -> tf.Variable")
+    ctx.report(original, CODE, FIXED, f"{ctx.written(updated.func)} -> tf.Variable")
     return cst.Call(ctx.tf2("tf.Variable"), _commas(new_args))
 
 
