@@ -1,10 +1,13 @@
 """Finding checkpoints and reading their index without TensorFlow, checked against TF's reader."""
 import os
 import shutil
+import subprocess
 
 import numpy as np
 import pytest
 
+import tf1init
+from tf1init.checkpoints import _atomic
 from tf1init.checkpoints.reader import (
     Entry,
     checkpoint_entries,
@@ -152,3 +155,126 @@ def test_corrupt_index_is_named(small_checkpoint, tmp_path, damage):
     with pytest.raises(CorruptCheckpointError) as error:
         verify_checkpoint(copy)
     assert f"the checkpoint index {index!r} is damaged" in str(error.value)
+
+
+# --- the `checkpoint` state file, read as TensorFlow reads it (issue 19, item 4) ---------------
+
+NAME = "modèle.ckpt-3"
+
+
+def octal_escaped(path: str) -> bytes:
+    """A path as TensorFlow 1.15 writes it in a state file: each non-ASCII byte as an octal escape
+    (measured: TF 1.15 writes `d\\303\\251/mod\\303\\250le.ckpt-3`, TF 2.21 the raw UTF-8 bytes)."""
+    return b"".join(b"\\%03o" % byte if byte >= 128 else bytes([byte]) for byte in path.encode("utf-8"))
+
+
+def save_small(tf, v1, prefix, saver_kind):
+    graph = tf.Graph()
+    with graph.as_default():
+        v1.Variable([1.5, 2.5], name="w")
+        saver = v1.train.Saver() if saver_kind == "tf_saver" else tf1init.AtomicSaver(durable=False)
+        with v1.Session(graph=graph) as session:
+            session.run(v1.global_variables_initializer())
+            return saver.save(session, prefix[: -len("-3")], global_step=3)
+
+
+@pytest.mark.parametrize("writer", ["tf_saver", "tf1.15 escapes", "tf1init.AtomicSaver"])
+def test_non_ascii_checkpoint_names_are_found_through_their_folder(tf, v1, tmp_path, writer):
+    folder = tmp_path / "dé"
+    folder.mkdir()
+    prefix = str(folder / NAME)
+    assert save_small(tf, v1, prefix, "tf_saver" if writer != "tf1init.AtomicSaver" else writer) == prefix
+    if writer == "tf1.15 escapes":
+        (folder / "checkpoint").write_bytes(
+            b'model_checkpoint_path: "%s"\nall_model_checkpoint_paths: "%s"\n' % ((octal_escaped(prefix),) * 2))
+    elif writer == "tf_saver":  # TensorFlow 2 writes the name's UTF-8 bytes as they are
+        assert NAME.encode("utf-8") in (folder / "checkpoint").read_bytes()
+    assert v1.train.get_checkpoint_state(str(folder)).model_checkpoint_path == prefix
+    assert resolve_checkpoint(folder) == prefix
+    assert _atomic.read_state(str(folder)) == (prefix, [prefix])
+    assert read_tensor(folder / NAME, "w").tolist() == [1.5, 2.5]
+
+
+def tf1_python():
+    found = os.environ.get("TF1INIT_TF1_PYTHON")
+    if found:
+        return found
+    return "/work/tf115/bin/python" if os.path.exists("/work/tf115/bin/python") else None
+
+
+def test_a_non_ascii_checkpoint_saved_by_tensorflow_1_15_is_found(tf, v1, tmp_path):
+    python = tf1_python()
+    if python is None:
+        pytest.skip("no TF 1.15 interpreter: set TF1INIT_TF1_PYTHON to a Python with tensorflow 1.15")
+    folder = tmp_path / "dé"
+    folder.mkdir()
+    program = (
+        "import sys, tensorflow as tf\n"
+        "v = tf.Variable([1.5, 2.5], name='w')\n"
+        "with tf.Session() as s:\n"
+        "    s.run(v.initializer)\n"
+        "    tf.train.Saver().save(s, sys.argv[1], global_step=3)\n"
+    )
+    env = {key: value for key, value in os.environ.items() if key != "TF2_BEHAVIOR"}
+    run = subprocess.run([python, "-c", program, str(folder / "modèle.ckpt")], capture_output=True, text=True,
+                         env=dict(env, TF_CPP_MIN_LOG_LEVEL="3"), cwd="/", timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+    prefix = str(folder / NAME)
+    assert octal_escaped(prefix) in (folder / "checkpoint").read_bytes()
+    assert v1.train.get_checkpoint_state(str(folder)).model_checkpoint_path == prefix
+    assert resolve_checkpoint(folder) == prefix
+
+
+# Spellings protobuf's text format accepts; TensorFlow's get_checkpoint_state is the reference.
+SPELLINGS = {
+    "raw utf-8": b'model_checkpoint_path: "mod\xc3\xa8le"\nall_model_checkpoint_paths: "mod\xc3\xa8le"\n',
+    "octal": b'model_checkpoint_path: "mod\\303\\250le"\n',
+    "hex": b'model_checkpoint_path: "mod\\xc3\\xA8le \\x9tab"\n',
+    "unicode escapes": b'model_checkpoint_path: "mod\\u00e8le \\U0001F600"\n',
+    "escaped backslash before u": b'model_checkpoint_path: "a\\\\u00e8"\n',
+    "quotes, joined strings, comments": b"# saved\nmodel_checkpoint_path: 'mod' \"\\303\\250le\"  # end\n",
+    "list form": b'model_checkpoint_path: "b"\nall_model_checkpoint_paths: ["a", \'b\']\n',
+    "last wins": b'model_checkpoint_path: "a"\nmodel_checkpoint_path: "b"\n',
+    "timestamps": (b'model_checkpoint_path: "a"\nall_model_checkpoint_paths: "a"\n'
+                   b"all_model_checkpoint_timestamps: 1.5e9\nlast_preserved_timestamp: 1700000000.25\n"),
+    "escapes": b'model_checkpoint_path: "t\\tq\\"b\\\\ \\1\\12 \\?\\a\\n"\n',
+    "absolute": b'model_checkpoint_path: "/abs/p\\303\\251"\n',
+    "separators, one line, CRLF": b'model_checkpoint_path:"a";all_model_checkpoint_paths: "a",\r\n'
+                                  b'all_model_checkpoint_paths :"c"',
+}
+
+
+@pytest.mark.parametrize("text", SPELLINGS.values(), ids=SPELLINGS)
+def test_state_file_is_parsed_as_tensorflow_parses_it(v1, tmp_path, text):
+    (tmp_path / "checkpoint").write_bytes(text)
+    state = v1.train.get_checkpoint_state(str(tmp_path))
+    assert _atomic.read_state(str(tmp_path)) == (state.model_checkpoint_path, list(state.all_model_checkpoint_paths))
+
+
+# (file bytes, what the error says). TensorFlow raises a bare UnicodeDecodeError on the first and
+# silently ignores the others (latest_checkpoint is None).
+UNREADABLE = {
+    "latin-1 byte": (b'model_checkpoint_path: "mod\xe9le.ckpt-3"\n',
+                     "is not UTF-8: byte 0xe9 at line 1, column 28 ('model_checkpoint_path: \"modéle.ckpt-3\"' if "
+                     "it was Latin-1); TensorFlow cannot read it either"),
+    "escaped latin-1": (b'# x\nmodel_checkpoint_path: "mod\\351le"\n',
+                        "names a path on line 2 whose escapes do not decode to UTF-8 (b'mod\\xe9le')"),
+    "no closing quote": (b'model_checkpoint_path: "model.ckpt-3\n',
+                         "line 1: a string runs to the end of its line without a closing quote"),
+    "no colon": (b'model_checkpoint_path "model.ckpt-3"\n', "line 1: expected ':' after model_checkpoint_path"),
+}
+
+
+@pytest.mark.parametrize("text, says", UNREADABLE.values(), ids=UNREADABLE)
+def test_a_state_file_tensorflow_cannot_read_gives_a_clear_error(small_checkpoint, tmp_path, text, says):
+    _, prefix, _ = small_checkpoint
+    copy_checkpoint(prefix, tmp_path)
+    state = tmp_path / "checkpoint"
+    state.write_bytes(text)
+    with pytest.raises(CorruptCheckpointError) as error:
+        resolve_checkpoint(tmp_path)
+    message = str(error.value)
+    assert message.startswith(f"the checkpoint state file {str(state)!r} ")
+    assert says in message
+    assert message.endswith("delete it so that the next save writes a new one, or pass a checkpoint prefix "
+                            "instead of the folder.")

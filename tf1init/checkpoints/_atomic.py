@@ -10,7 +10,6 @@ file changes last, by ``os.replace``; old checkpoints go only after the new one 
 This module never imports TensorFlow: the commit is plain file work (and is tested by killing a
 process at every one of its file operations).
 """
-import codecs
 import errno
 import glob
 import os
@@ -18,6 +17,8 @@ import re
 import shutil
 import tempfile
 from typing import List, Optional, Sequence, Tuple
+
+from tf1init.checkpoints import _state
 
 STAGING = ".tf1init-save-"    # a checkpoint being written
 PREVIOUS = ".tf1init-prev-"   # hard links that keep an overwritten checkpoint restorable
@@ -54,62 +55,20 @@ def fsync_path(path: str, directory: bool = False) -> None:
         os.close(fd)
 
 
-# --- the `checkpoint` state file (a CheckpointState text proto) ---
-
-_FIELD = re.compile(r'^\s*(model_checkpoint_path|all_model_checkpoint_paths)\s*:\s*"(.*)"\s*$')
-_ESCAPES = {ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t", ord('"'): '\\"', ord("'"): "\\'", ord("\\"): "\\\\"}
-
-
-def _quote(text: str) -> str:
-    # The escaping of protobuf's text_format (CEscape, as_utf8=False), so TF parses it back.
-    out = []
-    for byte in text.encode("utf-8"):
-        if byte in _ESCAPES:
-            out.append(_ESCAPES[byte])
-        elif byte < 32 or byte >= 127:
-            out.append("\\%03o" % byte)
-        else:
-            out.append(chr(byte))
-    return '"' + "".join(out) + '"'
-
-
-def _unquote(text: str) -> str:
-    return codecs.escape_decode(text.encode("latin-1"))[0].decode("utf-8")
+# --- the `checkpoint` state file (its text format is _state's business) ---
 
 
 def state_text(directory: str, latest: str, paths: Sequence[str]) -> str:
     """The state file's text; paths inside ``directory`` are written relative (the folder can move)."""
-
-    def relative(path: str) -> str:
-        if os.path.dirname(os.path.abspath(path)) == os.path.abspath(directory):
-            return os.path.basename(path)
-        inside = os.path.relpath(os.path.abspath(path), os.path.abspath(directory))
-        return inside if not inside.startswith("..") else os.path.abspath(path)
-
-    lines = [f"model_checkpoint_path: {_quote(relative(latest))}"]
-    lines += [f"all_model_checkpoint_paths: {_quote(relative(path))}" for path in paths]
-    return "\n".join(lines) + "\n"
+    return _state.text(directory, latest, paths)
 
 
 def read_state(directory: str, latest_filename: str = "checkpoint") -> Tuple[Optional[str], List[str]]:
-    """(latest prefix, every listed prefix) from the state file, as paths; (None, []) if absent."""
-    try:
-        with open(os.path.join(directory, latest_filename), encoding="latin-1") as handle:
-            text = handle.read()
-    except FileNotFoundError:
-        return None, []
-    latest, paths = None, []
-    for line in text.splitlines():
-        match = _FIELD.match(line)
-        if not match:
-            continue
-        path = _unquote(match.group(2))
-        path = path if os.path.isabs(path) else os.path.join(directory, path)
-        if match.group(1) == "model_checkpoint_path":
-            latest = path
-        else:
-            paths.append(path)
-    return latest, paths
+    """(latest prefix, every listed prefix) from the state file, as paths; (None, []) if absent.
+
+    A state file that TensorFlow could not read raises :class:`tf1init.CorruptCheckpointError`.
+    """
+    return _state.read(directory, latest_filename)
 
 
 def write_state(directory: str, latest: str, paths: Sequence[str], latest_filename: str = "checkpoint",
@@ -118,7 +77,7 @@ def write_state(directory: str, latest: str, paths: Sequence[str], latest_filena
     temp = os.path.join(directory, f"{STATE_TEMP}{os.getpid()}-{os.urandom(4).hex()}")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies, as for TF's file
     try:
-        with os.fdopen(fd, "w", encoding="latin-1") as handle:
+        with os.fdopen(fd, "w", encoding="ascii") as handle:  # _state.quote escapes every other byte
             handle.write(state_text(directory, latest, paths))
             handle.flush()
             if durable:

@@ -13,6 +13,7 @@ import re
 import struct
 from typing import Dict, List, Optional, Tuple
 
+from tf1init.checkpoints import _state
 from tf1init.errors import CheckpointNotFoundError, CorruptCheckpointError
 
 # Keys the checkpoint machinery writes for itself, never a model variable.
@@ -90,14 +91,13 @@ def _strip_file_suffix(path: str) -> str:
 def _latest_in_directory(directory: str) -> Optional[str]:
     state = os.path.join(directory, "checkpoint")
     if os.path.isfile(state):
-        with open(state, encoding="utf-8") as handle:
-            match = re.search(r'^model_checkpoint_path:\s*"((?:[^"\\]|\\.)*)"', handle.read(), re.M)
-        if match is None:
+        with open(state, "rb") as handle:
+            name, _ = _state.parse(handle.read(), state)  # as TF parses it; a damaged file raises
+        if not name:
             raise CorruptCheckpointError(
                 f"the state file {state!r} names no model_checkpoint_path; delete it or pass a "
                 f"checkpoint prefix instead of the directory"
             )
-        name = match.group(1).encode().decode("unicode_escape")
         prefix = name if os.path.isabs(name) else os.path.join(directory, name)
         if not os.path.isfile(prefix + ".index"):
             # Saved elsewhere and moved: TF's own fallback is the same name in this directory.
