@@ -19,17 +19,13 @@ import subprocess
 import sys
 
 HERE = os.path.abspath(__file__)
-DEFAULT_TF1_PYTHON = "/work/tf115/bin/python"
 
 
 def tf1_python():
-    """The interpreter with real TF 1.x: $TF1INIT_TF1_PYTHON, else the usual local venv, else None."""
-    path = os.environ.get("TF1INIT_TF1_PYTHON") or (
-        DEFAULT_TF1_PYTHON if os.path.exists(DEFAULT_TF1_PYTHON) else None)
-    if path and not os.path.exists(path):
-        raise FileNotFoundError("TF1INIT_TF1_PYTHON=%s does not exist: point it at a Python with "
-                                "tensorflow-cpu==1.15.0, or unset it to skip the TF 1.15 runs" % path)
-    return path
+    """The interpreter with real TF 1.x (tests/tf1_reference.py), or None."""
+    from tf1_reference import tf1_python as find
+
+    return find()
 
 
 GRAPH_SWITCHES = ("disable_v2_behavior", "disable_eager_execution")
@@ -66,6 +62,10 @@ def start_batch(python, mode, programs, out_path):
     Returns the Popen; ``finish_batch`` waits for it."""
     payload = json.dumps({"mode": mode, "programs": programs, "out": str(out_path)})
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONWARNINGS="ignore", CUDA_VISIBLE_DEVICES="")
+    if mode == "tf1":  # what a TF 1.x child must not inherit (tests/tf1_reference.py)
+        from tf1_reference import tf1_env
+
+        env = tf1_env(TF_CPP_MIN_LOG_LEVEL="3", PYTHONWARNINGS="ignore", CUDA_VISIBLE_DEVICES="")
     proc = subprocess.Popen([python, HERE], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env=env, universal_newlines=True)
     proc.stdin.write(payload)

@@ -19,6 +19,7 @@ import sys
 import pytest
 
 import tf1init
+from tf1_reference import tf1_env, tf1_python
 
 CORPUS = pathlib.Path(__file__).resolve().parents[1] / "tf1_corpus"
 _spec = importlib.util.spec_from_file_location("tf1_corpus_manifest", CORPUS / "manifest.py")
@@ -28,17 +29,6 @@ _spec.loader.exec_module(manifest)
 
 TIMEOUT_S = 120
 NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?\b(?:nan|inf)\b")
-
-
-def tf1_python():
-    """The real TF 1.15 interpreter: $TF1INIT_TF1_PYTHON (CI makes one), else this machine's usual
-    venv, else None (the TF 1.15 tests skip). A wrong $TF1INIT_TF1_PYTHON is an error, not a skip."""
-    path = os.environ.get("TF1INIT_TF1_PYTHON")
-    if path:
-        if not os.access(path, os.X_OK):
-            raise FileNotFoundError(f"TF1INIT_TF1_PYTHON={path} is not an executable Python")
-        return path
-    return "/work/tf115/bin/python" if os.access("/work/tf115/bin/python", os.X_OK) else None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,13 +46,13 @@ def run_program(program, python, root: pathlib.Path, scratch: pathlib.Path) -> R
     script = root / program.entry
     scratch.mkdir(parents=True)
     args = [str(scratch) if arg == manifest.TMPDIR else arg for arg in program.args]
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", TF_CPP_MIN_LOG_LEVEL="2")
     if python == sys.executable:
+        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", TF_CPP_MIN_LOG_LEVEL="2")
         # A migrated program may import tf1init: the one under test, wherever it was imported from.
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(pathlib.Path(tf1init.__file__).parents[1]),
                                                           os.environ.get("PYTHONPATH")]))
     else:
-        env.pop("PYTHONPATH", None)
+        env = tf1_env(PYTHONDONTWRITEBYTECODE="1", TF_CPP_MIN_LOG_LEVEL="2")
     try:
         done = subprocess.run([python, script.name, *args], cwd=script.parent, env=env,
                               capture_output=True, text=True, timeout=TIMEOUT_S)

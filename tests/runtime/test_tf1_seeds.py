@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 import pytest
+from tf1_reference import tf1_env, tf1_python
 
 GRAPH_SEED = 777
 
@@ -388,14 +389,6 @@ def program(cases, tf2: bool, passes=("on",), subset=None) -> str:
     return "".join(parts)
 
 
-def tf1_python() -> Optional[str]:
-    found = os.environ.get("TF1INIT_TF1_PYTHON")
-    if found:
-        return found
-    fallback = pathlib.Path("/work/tf115/bin/python")
-    return str(fallback) if fallback.exists() else None
-
-
 def legacy_keras_available() -> bool:
     import importlib.util
 
@@ -419,8 +412,7 @@ def measure(full: bool = False) -> dict:
     legacy = [case for case in CASES if case.legacy_keras] if legacy_keras_available() else []
     keras3 = [case for case in CASES if not case.legacy_keras]
     # Importing TF 2.x sets TF2_BEHAVIOR=1 in os.environ; TF 1.15 would switch to v2 behaviour.
-    env = {key: value for key, value in os.environ.items() if key != "TF2_BEHAVIOR"}
-    env["TF_CPP_MIN_LOG_LEVEL"] = "3"
+    env = tf1_env(TF_CPP_MIN_LOG_LEVEL="3")
     passes = ("own", "on", "off")
     running = [
         ("TF 1.15", start(tf1_python(), program(keras3 + legacy, tf2=False), env)),

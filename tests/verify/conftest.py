@@ -13,18 +13,7 @@ PROGRAMS = pathlib.Path(__file__).resolve().parent / "programs"
 REPO = pathlib.Path(__file__).resolve().parents[2]
 
 
-def tf1_python():
-    """Real TF 1.x: $TF1INIT_TF1_PYTHON (CI makes one), else this machine's usual venv, else None."""
-    path = os.environ.get("TF1INIT_TF1_PYTHON")
-    if path:
-        if not os.access(path, os.X_OK):
-            raise FileNotFoundError(f"TF1INIT_TF1_PYTHON={path} is not an executable Python")
-        return path
-    fallback = "/work/tf115/bin/python"
-    return fallback if os.access(fallback, os.X_OK) else None
-
-
-NO_TF1 = "no TF 1.x interpreter: set TF1INIT_TF1_PYTHON to a Python 3.7 venv with tensorflow-cpu==1.15.0"
+from tf1_reference import NO_TF1, tf1_python  # noqa: F401 - shared with the tests here
 
 # The shim case goes through the Python API in a child of its own, which also reports whether
 # verify() loaded TensorFlow into the calling process (it must not).
