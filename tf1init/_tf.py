@@ -10,8 +10,24 @@ import os
 # TensorFlow's C++ start-up chatter (CUDA probes, oneDNN notices) drowns our own messages.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import tensorflow as tf  # noqa: E402
+
+
+class TensorFlowMissingError(ImportError):
+    """tf1init's runtime was used where TensorFlow is not installed (the codemods need none)."""
+
+
+try:
+    import tensorflow as tf  # noqa: E402
+except ModuleNotFoundError as error:
+    if error.name != "tensorflow":
+        raise
+    raise TensorFlowMissingError(
+        "tf1init's runtime (initialization, checkpoints, doctor, stats) needs TensorFlow, which is not "
+        "installed here: pip install 'tf1init[tf]' (or install tensorflow, tensorflow-cpu or your "
+        "vendor's build yourself; tf1init is tested with 2.21). The codemods (tf1init migrate, "
+        "explain) work without it."
+    ) from None
 
 v1 = tf.compat.v1
 
-__all__ = ["tf", "v1"]
+__all__ = ["TensorFlowMissingError", "tf", "v1"]
