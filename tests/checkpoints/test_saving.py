@@ -86,7 +86,7 @@ def test_saves_keep_max_to_keep_and_state_names_the_newest(model, v1, tmp_path):
         'all_model_checkpoint_paths: "model.ckpt-2"\n'
         'all_model_checkpoint_paths: "model.ckpt-3"\n'
     )
-    assert sorted(os.listdir(tmp_path)) == ["checkpoint"] + [
+    assert sorted(os.listdir(tmp_path)) == [_atomic.LOCK, "checkpoint"] + [
         f"model.ckpt-{step}.{ext}" for step in (2, 3) for ext in ("data-00000-of-00001", "index", "meta")
     ]
     assert model.restored_step(prefixes[-1]) == 3
@@ -120,7 +120,8 @@ def test_overwriting_one_prefix_replaces_it_and_leaves_nothing_behind(model, v1,
     model.saver.save(model.session, prefix)
     assert v1.train.latest_checkpoint(str(tmp_path)) == prefix
     assert model.restored_step(prefix) == 6
-    assert sorted(os.listdir(tmp_path)) == ["checkpoint", "model.data-00000-of-00001", "model.index", "model.meta"]
+    assert sorted(os.listdir(tmp_path)) == [
+        _atomic.LOCK, "checkpoint", "model.data-00000-of-00001", "model.index", "model.meta"]
 
 
 def test_state_file_text_reads_back_in_tensorflow(v1, tmp_path):

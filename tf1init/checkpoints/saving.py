@@ -10,7 +10,6 @@ beyond ``max_to_keep`` are deleted after that. A later save removes what a kille
 """
 import numbers
 import os
-import shutil
 import weakref
 from typing import Optional
 
@@ -75,37 +74,32 @@ class AtomicSaver:
 
         A folder gets the prefix ``<folder>/model.ckpt``; a missing parent folder is created.
         If anything fails (or the process dies), the previous latest checkpoint stays the latest
-        and nothing it needs is touched.
+        and nothing it needs is touched. Processes saving into one folder at once take turns
+        (a file lock) for the short commit; with a ``global_step``, checkpoints
+        ``<prefix>-<step>`` that no state file lists are listed again or evicted under
+        ``max_to_keep``, never other files.
         """
         if session is not None:
             session = as_session(session)
         prefix = checkpoint_prefix(directory_or_prefix)
         if not os.path.basename(prefix):
             raise ValueError(f"{directory_or_prefix!r} names no checkpoint prefix")
+        family = None
         if global_step is not None:
             if not isinstance(global_step, numbers.Integral):  # a tensor or variable: its value
                 with session.graph.as_default():
                     global_step = v1.train.global_step(session, global_step)
-            prefix = f"{prefix}-{int(global_step)}"
-        directory = os.path.dirname(prefix) or "."
-        os.makedirs(directory, exist_ok=True)
-        _atomic.remove_leftovers(directory, self.latest_filename)
-        staging = _atomic.staging_folder(directory)
-        try:
-            staged = os.path.join(staging, os.path.basename(prefix))
+            family, prefix = prefix, f"{prefix}-{int(global_step)}"
+
+        def write(staged: str):
             if session is None:  # eager variables (a Saver built with a var_list in eager mode)
-                self.saver.save(None, staged, write_meta_graph=False, write_state=False)
-            else:
-                with session.graph.as_default():
-                    self.saver.save(session, staged, write_meta_graph=write_meta_graph, write_state=False)
-            _atomic.commit(
-                staged, prefix, max_to_keep=self.max_to_keep,
-                latest_filename=self.latest_filename, durable=self.durable,
-            )
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-        _atomic.remove_leftovers(directory, self.latest_filename)  # what the old state still named
-        return prefix
+                return self.saver.save(None, staged, write_meta_graph=False, write_state=False)
+            with session.graph.as_default():
+                return self.saver.save(session, staged, write_meta_graph=write_meta_graph, write_state=False)
+
+        kept = _atomic.save(write, prefix, max_to_keep=self.max_to_keep, latest_filename=self.latest_filename,
+                            durable=self.durable, family=family)
+        return None if kept is None else prefix
 
     def restore(self, session, prefix) -> None:
         """``Saver.restore`` in the session's graph (no need to enter ``graph.as_default()``)."""
