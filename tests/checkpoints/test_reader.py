@@ -5,6 +5,7 @@ import subprocess
 
 import numpy as np
 import pytest
+from tf1_reference import NO_TF1, tf1_env, tf1_python
 
 import tf1init
 from tf1init.checkpoints import _atomic
@@ -195,17 +196,10 @@ def test_non_ascii_checkpoint_names_are_found_through_their_folder(tf, v1, tmp_p
     assert read_tensor(folder / NAME, "w").tolist() == [1.5, 2.5]
 
 
-def tf1_python():
-    found = os.environ.get("TF1INIT_TF1_PYTHON")
-    if found:
-        return found
-    return "/work/tf115/bin/python" if os.path.exists("/work/tf115/bin/python") else None
-
-
 def test_a_non_ascii_checkpoint_saved_by_tensorflow_1_15_is_found(tf, v1, tmp_path):
     python = tf1_python()
     if python is None:
-        pytest.skip("no TF 1.15 interpreter: set TF1INIT_TF1_PYTHON to a Python with tensorflow 1.15")
+        pytest.skip(NO_TF1)
     folder = tmp_path / "dé"
     folder.mkdir()
     program = (
@@ -215,9 +209,8 @@ def test_a_non_ascii_checkpoint_saved_by_tensorflow_1_15_is_found(tf, v1, tmp_pa
         "    s.run(v.initializer)\n"
         "    tf.train.Saver().save(s, sys.argv[1], global_step=3)\n"
     )
-    env = {key: value for key, value in os.environ.items() if key != "TF2_BEHAVIOR"}
     run = subprocess.run([python, "-c", program, str(folder / "modèle.ckpt")], capture_output=True, text=True,
-                         env=dict(env, TF_CPP_MIN_LOG_LEVEL="3"), cwd="/", timeout=120)
+                         env=tf1_env(TF_CPP_MIN_LOG_LEVEL="3"), cwd="/", timeout=120)
     assert run.returncode == 0, run.stderr[-2000:]
     prefix = str(folder / NAME)
     assert octal_escaped(prefix) in (folder / "checkpoint").read_bytes()
