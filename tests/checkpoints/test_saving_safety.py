@@ -1,5 +1,5 @@
-"""Saving where real training jobs save: two processes in one folder, a copied folder.
-Real checkpoints, real processes, SIGKILL."""
+"""Saving where real training jobs save: two processes in one folder, a copied folder, a
+MonitoredTrainingSession killed mid-save. Real checkpoints, real processes, SIGKILL."""
 import os
 import re
 import shutil
@@ -117,10 +117,11 @@ def start(program: str, *args) -> subprocess.Popen:
 @pytest.fixture(scope="module")
 def children(tmp_path_factory):
     """The TensorFlow processes of this file, started together: importing TensorFlow dominates."""
-    shared = tmp_path_factory.mktemp("shared")
+    shared, trainer = tmp_path_factory.mktemp("shared"), tmp_path_factory.mktemp("trainer")
     workers = [start(WORKER, shared, first, 30) for first in (1000, 2000)]
-    yield {"shared": (shared, workers)}
-    for process in workers:
+    training = start(TRAIN, trainer, BIG)
+    yield {"shared": (shared, workers), "trainer": (trainer, training)}
+    for process in [*workers, training]:
         if process.poll() is None:
             process.kill()
         process.wait()
@@ -260,3 +261,105 @@ def test_a_damaged_state_file_stops_the_save_before_it_writes(small, tmp_path):
     with pytest.raises(CorruptCheckpointError, match="is not UTF-8: byte 0xe9 at line 1"):
         small.save(tmp_path, 2)
     assert {name: (tmp_path / name).read_bytes() for name in os.listdir(tmp_path)} == files
+
+
+# --- MonitoredTrainingSession: the scaffold's saver is atomic ------------------------------------
+
+TRAIN = textwrap.dedent(
+    """
+    import sys
+    from tf1init._tf import tf, v1
+    from tf1init.checkpoints.scaffold import RestoreOrInitializeScaffold
+    folder, n = sys.argv[1], int(sys.argv[2])
+    with tf.Graph().as_default():
+        big = v1.get_variable("big", [n], initializer=v1.zeros_initializer())
+        step = v1.train.get_or_create_global_step()
+        train = tf.group(big.assign_add(tf.ones([n])), step.assign_add(1))
+        with v1.train.MonitoredTrainingSession(
+                checkpoint_dir=folder, scaffold=RestoreOrInitializeScaffold(), save_checkpoint_steps=1,
+                save_summaries_steps=None, save_summaries_secs=None, log_step_count_steps=None) as session:
+            session.run(train)  # saved at step 0 (when the session was made) and step 1
+            print("ready", flush=True)
+            sys.stdin.readline()
+            while True:
+                session.run(train)  # a 64 MB checkpoint at every step
+    """
+)
+BIG = 16_000_000
+
+
+def build_trainer(tf, v1, n):
+    graph = tf.Graph()
+    with graph.as_default():
+        big = v1.get_variable("big", [n], initializer=v1.zeros_initializer())
+        step = v1.train.get_or_create_global_step()
+        train = tf.group(big.assign_add(tf.ones([n])), step.assign_add(1))
+        head = big[:3]
+    return graph, head, step, train
+
+
+def saving_now(folder) -> bool:
+    """A save has started writing: our staging folder has files, or TF's own temp files exist."""
+    for name in os.listdir(folder):
+        if "_temp" in name or "tempstate" in name:
+            return True
+        if name.startswith(_atomic.STAGING):
+            try:
+                if set(os.listdir(os.path.join(folder, name))) - {_atomic.OWNER}:
+                    return True
+            except FileNotFoundError:
+                pass
+    return False
+
+
+def test_monitored_training_session_killed_mid_save_leaves_no_partial_checkpoint(tf, v1, children):
+    tmp_path, process = children["trainer"]
+    line = process.stdout.readline()
+    assert line == "ready\n", line + process.stderr.read()
+    assert not saving_now(tmp_path)
+    process.stdin.write("go\n")
+    process.stdin.flush()
+    deadline = time.monotonic() + 60
+    while not saving_now(tmp_path):
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.0002)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert temp_files(tmp_path) != []  # killed mid-save indeed
+    latest, _ = _atomic.read_state(str(tmp_path))
+    assert_consistent(tmp_path, 5)
+
+    # The next start restores the latest complete checkpoint, saves, and cleans up.
+    graph, head, step, train = build_trainer(tf, v1, BIG)
+    with graph.as_default():
+        with v1.train.MonitoredTrainingSession(
+                checkpoint_dir=str(tmp_path), scaffold=tf1init.RestoreOrInitializeScaffold(),
+                save_checkpoint_steps=1, save_summaries_steps=None, save_summaries_secs=None,
+                log_step_count_steps=None) as session:
+            restored = session.run(step)
+            assert restored == int(latest.rsplit("-", 1)[1]) >= 1
+            assert session.run(head).tolist() == [restored] * 3
+    assert temp_files(tmp_path) == []
+    assert_consistent(tmp_path, 5)
+
+
+def test_scaffold_saver_keeps_max_to_keep_and_last_checkpoints(tf, v1, tmp_path):
+    graph, _, step, train = build_trainer(tf, v1, 4)
+    with graph.as_default():
+        scaffold = tf1init.RestoreOrInitializeScaffold(saver_kwargs={"max_to_keep": 2, "durable": False})
+        with v1.train.MonitoredTrainingSession(
+                checkpoint_dir=str(tmp_path), scaffold=scaffold, save_checkpoint_steps=1,
+                save_summaries_steps=None, save_summaries_secs=None, log_step_count_steps=None) as session:
+            for _ in range(4):
+                session.run(train)
+    assert listed_steps(tmp_path) == (4, [3, 4])
+    assert steps_on_disk(tmp_path) == [3, 4]
+    assert scaffold.saver.last_checkpoints == [str(tmp_path / "model.ckpt-3"), str(tmp_path / "model.ckpt-4")]
+    assert isinstance(scaffold.saver, v1.train.Saver)
+
+
+def test_options_the_atomic_save_cannot_honour_are_refused(v1):
+    with pytest.raises(ValueError, match="keep_checkpoint_every_n_hours=1 is not supported by the atomic save"):
+        tf1init.RestoreOrInitializeScaffold(saver_kwargs={"keep_checkpoint_every_n_hours": 1})
+    with pytest.raises(ValueError, match="keep_checkpoint_every_n_hours=0.5"):
+        tf1init.AtomicSaver(keep_checkpoint_every_n_hours=0.5)

@@ -7,9 +7,12 @@ state naming a checkpoint whose meta graph does not exist. Overwriting one prefi
 writes every file of the new checkpoint in a staging folder next to the checkpoints, fsyncs them,
 renames them into place and only then replaces the state file (see ``_atomic``); checkpoints
 beyond ``max_to_keep`` are deleted after that. A later save removes what a killed one left.
+:class:`AtomicV1Saver` is the same save behind a ``Saver`` object, for the code that calls
+``saver.save`` itself (``MonitoredTrainingSession``'s checkpoint hook).
 """
 import numbers
 import os
+import time
 import weakref
 from typing import Optional
 
@@ -62,6 +65,9 @@ class AtomicSaver:
             raise ValueError(f"max_to_keep must be None, 0 (keep all) or positive, got {max_to_keep!r}")
         if latest_filename != os.path.basename(latest_filename) or latest_filename in ("", ".", ".."):
             raise ValueError(f"latest_filename must be a plain file name, got {latest_filename!r}")
+        given = getattr(saver, "saver_def", None)
+        check_saver_options(saver_kwargs if given is None else {
+            "keep_checkpoint_every_n_hours": given.keep_checkpoint_every_n_hours})
         self.saver = saver if saver is not None else v1.train.Saver(
             var_list=var_list, max_to_keep=max_to_keep or 0, **saver_kwargs
         )
@@ -111,6 +117,73 @@ class AtomicSaver:
             self.saver.restore(session, os.fspath(prefix))
 
 
+class AtomicV1Saver(v1.train.Saver):
+    """A ``tf.compat.v1.train.Saver`` whose ``save`` commits like :class:`AtomicSaver`'s.
+
+    For the places where TensorFlow wants a Saver object and calls ``saver.save(sess,
+    save_path, global_step=..., write_meta_graph=...)`` itself: ``Scaffold(saver=...)`` (so
+    ``MonitoredTrainingSession``'s ``CheckpointSaverHook``), ``CheckpointSaverHook(saver=...)``.
+    Same arguments and return value as ``Saver.save``; ``max_to_keep`` is kept through the
+    state file, shared with other processes saving into the folder; ``last_checkpoints``
+    follows it. ``durable=False`` skips the fsyncs.
+    """
+
+    def __init__(self, *args, durable: bool = True, **kwargs):
+        check_saver_options(kwargs)
+        super().__init__(*args, **kwargs)
+        self.durable = durable
+        self.pad_step_number = bool(kwargs.get("pad_step_number", False))
+
+    def save(self, sess, save_path, global_step=None, latest_filename=None, meta_graph_suffix="meta",
+             write_meta_graph=True, write_state=True, strip_default_attrs=False, save_debug_info=False):
+        latest_filename = latest_filename or "checkpoint"
+        if os.path.split(latest_filename)[0]:
+            raise ValueError(f"latest_filename must be a plain file name, got {latest_filename!r}")
+        save_path = os.fspath(save_path)
+        family = None
+        if global_step is not None:
+            if not isinstance(global_step, numbers.Integral):
+                global_step = v1.train.global_step(sess, global_step)
+            step = f"{int(global_step):08d}" if self.pad_step_number else str(int(global_step))
+            family, save_path = save_path, f"{save_path}-{step}"
+        if not os.path.isdir(os.path.dirname(save_path) or "."):  # as Saver.save: no folder is made
+            raise ValueError(f"Parent directory of {save_path} doesn't exist, can't save.")
+
+        def write(staged: str):
+            return v1.train.Saver.save(
+                self, sess, staged, latest_filename=latest_filename, meta_graph_suffix=meta_graph_suffix,
+                write_meta_graph=write_meta_graph, write_state=False,
+                strip_default_attrs=strip_default_attrs, save_debug_info=save_debug_info,
+            )
+
+        kept = _atomic.save(write, save_path, max_to_keep=self.saver_def.max_to_keep,
+                            latest_filename=latest_filename, durable=self.durable, family=family,
+                            write_state=write_state)
+        if kept is None:
+            return None
+        if write_state:
+            self.set_last_checkpoints_with_time([(p, _saved_at(p)) for p in kept])
+        return save_path
+
+
+def _saved_at(prefix: str) -> float:
+    try:
+        return os.path.getmtime(prefix + ".index")
+    except OSError:
+        return time.time()
+
+
+def check_saver_options(saver_kwargs) -> None:
+    """Refuse the Saver options that an atomic save cannot honour, before a graph is built."""
+    hours = saver_kwargs.get("keep_checkpoint_every_n_hours")
+    if hours is not None and hours < 10000:  # 10000: TF's default, "never"
+        raise ValueError(
+            f"keep_checkpoint_every_n_hours={hours!r} is not supported by the atomic save (the "
+            f"checkpoints it would keep are no longer listed, so a later save would evict them); "
+            f"raise max_to_keep, or copy the checkpoints to keep into another folder"
+        )
+
+
 # graph -> {variable names: AtomicSaver}: save_checkpoint builds its save ops once per graph.
 _SAVERS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
@@ -139,4 +212,4 @@ def save_checkpoint(session, directory_or_prefix, *, var_list=None, global_step=
     return saver.save(session, directory_or_prefix, global_step, write_meta_graph=write_meta_graph)
 
 
-__all__ = ["AtomicSaver", "save_checkpoint", "checkpoint_prefix"]
+__all__ = ["AtomicSaver", "AtomicV1Saver", "save_checkpoint", "checkpoint_prefix"]

@@ -10,13 +10,16 @@ restores what the checkpoint holds and initializes the rest (local and metric va
 initialized, never restored, unless ``include`` names them); without one it starts from
 ``checkpoint`` (a pretrained model, if given) or initializes everything, in dependency order.
 
-The scaffold's Saver still saves every variable, so ``CheckpointSaverHook`` is unchanged.
+The scaffold's Saver saves every variable, as TF's default does, but through
+:class:`tf1init.checkpoints.saving.AtomicV1Saver`: ``CheckpointSaverHook`` calls it as usual,
+and a job killed mid-save leaves the previous checkpoint as the latest and no partial files.
 """
 from typing import List, Optional
 
 from tf1init._tf import tf, v1
 from tf1init._tf_private import unsafe_unfinalize
 from tf1init.checkpoints.restore import restore_or_initialize
+from tf1init.checkpoints.saving import AtomicV1Saver, check_saver_options
 from tf1init.session.preparation import prepare
 
 
@@ -47,8 +50,9 @@ class RestoreOrInitializeScaffold(v1.train.Scaffold):
         """``checkpoint``: where to start when the session finds no checkpoint of its own (a
         pretrained model; None initializes everything). The other options are those of
         :func:`tf1init.restore_or_initialize`; ``saver_kwargs`` go to the Saver (for example
-        ``max_to_keep``). Other keyword arguments go to ``Scaffold``; ``init_op``, ``init_fn``
-        and ``saver`` are ours and refused."""
+        ``max_to_keep``, or ``durable=False`` to skip the fsyncs of the atomic save). Other
+        keyword arguments go to ``Scaffold``; ``init_op``, ``init_fn`` and ``saver`` are ours
+        and refused."""
         for taken in ("init_op", "init_fn", "init_feed_dict", "saver"):
             if taken in scaffold_kwargs:
                 raise TypeError(
@@ -59,6 +63,7 @@ class RestoreOrInitializeScaffold(v1.train.Scaffold):
         self.options = dict(selection=selection, mapping=mapping, include=include,
                             exclude=exclude, policy=policy, seed=seed)
         self.saver_kwargs = dict(sharded=True, allow_empty=True, **(saver_kwargs or {}))
+        check_saver_options(self.saver_kwargs)
         self.reports: List = []
         super().__init__(init_fn=_init_fn, **scaffold_kwargs)
 
@@ -100,8 +105,8 @@ def _init_fn(scaffold, session):
     scaffold.restore_or_initialize(session, scaffold.checkpoint)
 
 
-class _RestoringSaver(v1.train.Saver):
-    """Saves every variable as usual; restores through the scaffold's restore_or_initialize."""
+class _RestoringSaver(AtomicV1Saver):
+    """Saves every variable, atomically; restores through the scaffold's restore_or_initialize."""
 
     def __init__(self, scaffold, **kwargs):
         super().__init__(**kwargs)
