@@ -157,6 +157,26 @@ def test_two_processes_saving_into_one_folder_keep_it_consistent(children):
     assert checks > 5
 
 
+def test_threads_saving_into_one_folder_keep_it_consistent(small, tmp_path):
+    errors = []
+
+    def save_many(first):
+        try:
+            for step in range(first, first + 10):
+                small.saver.save(small.session, str(tmp_path), global_step=step)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=save_many, args=(first,)) for first in (100, 200)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert_consistent(tmp_path, 2)
+    assert len(steps_on_disk(tmp_path)) == 2 and temp_files(tmp_path) == []
+
+
 HOLD = "import sys, time; from tf1init.checkpoints import _atomic\n" \
        "with _atomic.folder_locked(sys.argv[1]):\n    print('held', flush=True); time.sleep(60)\n"
 

@@ -7,15 +7,17 @@ list. Holding :func:`locked` across those steps serializes them; the slow part o
 writing the tensors into a staging folder) happens outside it.
 
 On POSIX this is ``fcntl.flock``: released by the kernel when its holder dies (even by
-SIGKILL), exclusive between threads of one process too (each call opens its own file
-description), and honoured across machines on NFS (Linux emulates it with NFS byte-range
-locks). On Windows it is ``msvcrt.locking`` on the file's first byte, retried until free.
+SIGKILL), and honoured across machines on NFS (Linux emulates it with NFS byte-range locks,
+which belong to a process, not to a file description). On Windows it is ``msvcrt.locking`` on
+the file's first byte, retried until free. Threads of one process also take a
+``threading.Lock`` per file first, so they exclude each other whatever the filesystem does.
 Where the filesystem refuses locks (some FUSE mounts), the work goes on unlocked with a
 ``RuntimeWarning``: one process per folder is then safe, two are not.
 """
 import contextlib
 import errno
 import os
+import threading
 import time
 import warnings
 from typing import Optional
@@ -32,23 +34,32 @@ except ImportError:
 _UNSUPPORTED = {getattr(errno, name) for name in ("ENOLCK", "EOPNOTSUPP", "ENOTSUP", "ENOSYS") if hasattr(errno, name)}
 _BUSY = {getattr(errno, name) for name in ("EACCES", "EAGAIN", "EDEADLK", "EDEADLOCK") if hasattr(errno, name)}
 _warned = set()
+_THREADS: dict = {}  # lock file -> the lock this process's threads take first
+_THREADS_GUARD = threading.Lock()
 
 
 @contextlib.contextmanager
 def locked(path: str):
     """Hold an exclusive lock on the file ``path`` (created if missing, never deleted: deleting
     a lock file lets a third process lock a new file while a second still waits on the old)."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
-    try:
-        held = _acquire(fd, path, block=True)
+    with _thread_lock(path):
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
         try:
-            yield
+            held = _acquire(fd, path, block=True)
+            try:
+                yield
+            finally:
+                if held and fcntl is None:
+                    os.lseek(fd, 0, os.SEEK_SET)
+                    msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
         finally:
-            if held and fcntl is None:
-                os.lseek(fd, 0, os.SEEK_SET)
-                msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-    finally:
-        os.close(fd)  # releases a flock
+            os.close(fd)  # releases a flock
+
+
+def _thread_lock(path: str) -> threading.Lock:
+    key = os.path.realpath(path)
+    with _THREADS_GUARD:
+        return _THREADS.setdefault(key, threading.Lock())
 
 
 def try_lock(fd: int, path: str) -> Optional[bool]:
