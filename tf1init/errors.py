@@ -116,12 +116,14 @@ class CheckpointNotFoundError(CheckpointError, FileNotFoundError):
 
 
 class CorruptCheckpointError(CheckpointError, ValueError):
-    """A checkpoint file is damaged: an unreadable ``.index`` or a missing or truncated ``.data`` shard."""
+    """A checkpoint file is damaged: an unreadable ``.index``, a missing or truncated ``.data``
+    shard, or bytes damaged in place that TensorFlow's CRC check finds while it reads."""
 
 
 class CheckpointMismatchError(CheckpointError, ValueError):
-    """The checkpoint does not fit the graph: shape or dtype mismatches, missing or unused
-    entries under a strict policy, or a checkpoint of a different model.
+    """The checkpoint does not fit the graph: shape or dtype mismatches (unless accepted with
+    ``on_mismatch="initialize"``), missing or unused entries under a strict policy, or a
+    checkpoint of a different model.
 
     ``mismatches`` holds the offending items (see ``RestoreReport``), so callers can inspect
     them without parsing the message.
@@ -133,8 +135,8 @@ class CheckpointMismatchError(CheckpointError, ValueError):
 
 
 class MappingError(CheckpointError, ValueError):
-    """A name mapping that cannot be applied: two entries for one variable, or a target that is
-    not a variable of the graph."""
+    """A name mapping that cannot be applied: two entries for one variable, a target that is
+    not a variable of the graph, or a form it does not take."""
 
 
 class FinalizedGraphError(CheckpointError, RuntimeError):

@@ -186,7 +186,9 @@ def test_shape_mismatch_is_caught_before_restoring(tf, v1, kind, trained, policy
         assert [mm.variable for mm in error.value.mismatches] == ["dense/kernel"]
         assert_values_equal(before, m.values())
     else:
-        report = tf1init.restore_or_initialize(m.session, prefix, seed=1)
+        with pytest.raises(CheckpointMismatchError, match="on_mismatch='initialize'"):
+            tf1init.restore_or_initialize(m.session, prefix, seed=1)
+        report = tf1init.restore_or_initialize(m.session, prefix, seed=1, on_mismatch="initialize")
         assert [str(mm) for mm in report.mismatched] == [expected]
         assert "dense/kernel" in report.initialized and "dense/kernel" not in report.restored
         fresh = Model(tf, v1, kind, kernel_shape=(3, 5))
@@ -396,8 +398,8 @@ def test_damaged_checkpoint_changes_nothing(model, trained, tmp_path, damage):
 
 def test_damaged_data_bytes_fail_in_the_run_and_restore_nothing(model, trained, tmp_path):
     """A flipped byte keeps the file's length: only the CRC that TensorFlow checks while it
-    reads finds it. The restore is one op, so no variable is restored; the variables this call
-    initializes share the run and may already be initialized (documented)."""
+    reads finds it. The restore is one op, so no variable is restored (and the initializers
+    run only after it: test_restore_defaults.py)."""
     _, prefix = trained
     copy = copy_of(prefix, tmp_path)
     data = copy + ".data-00000-of-00001"

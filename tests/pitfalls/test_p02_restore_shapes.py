@@ -52,7 +52,10 @@ def test_ours_refuses_a_wrong_shape_naming_both(tf, v1, kind, checkpoint):
                        match=r"variable 'w' <- 'w': shape \[3, 5\] vs \[3, 4\] in the checkpoint"):
         tf1init.restore_or_initialize(session, checkpoint, policy="strict")
     assert len(tf1init.uninitialized_variables(session)) == 2  # nothing changed
-    report = tf1init.restore_or_initialize(session, checkpoint)  # partial: reported, initialized
+    with pytest.raises(tf1init.CheckpointMismatchError, match=r"variable 'w' <- 'w': shape \[3, 5\] vs \[3, 4\]"):
+        tf1init.restore_or_initialize(session, checkpoint)  # the default refuses too
+    assert len(tf1init.uninitialized_variables(session)) == 2
+    report = tf1init.restore_or_initialize(session, checkpoint, on_mismatch="initialize")  # reported, initialized
     assert [str(m) for m in report.mismatched] == [
         "variable 'w' <- 'w': shape [3, 5] vs [3, 4] in the checkpoint"]
     assert report.restored == {"b": "b"} and report.initialized == ("w",)

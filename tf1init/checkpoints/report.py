@@ -1,8 +1,9 @@
 """What a restore did: restored, initialized, missing, unused, mismatched, and suggestions.
 
 Like the status object of TF2's ``Checkpoint.restore()``, the report lets the caller decide
-how strict to be after the fact; ``policy="strict"`` makes the same checks raise before
-anything runs.
+how strict to be after the fact about what the checkpoint lacks or has in excess;
+``policy="strict"`` makes the same checks raise before anything runs. A shape or dtype
+mismatch raises unless accepted with ``on_mismatch="initialize"``.
 """
 import dataclasses
 from typing import Dict, Optional, Tuple
@@ -10,7 +11,11 @@ from typing import Dict, Optional, Tuple
 
 @dataclasses.dataclass(frozen=True)
 class Mismatch:
-    """A variable whose checkpoint source has another shape or dtype."""
+    """A variable whose checkpoint source has another shape or dtype.
+
+    For a partitioned variable, ``variable`` is its name and shape the whole one; ``parts``
+    names its parts, the variables that were not restored.
+    """
 
     variable: str
     variable_shape: Tuple[int, ...]
@@ -18,14 +23,20 @@ class Mismatch:
     entry: str  # the checkpoint entry (or "a + b", "a[0:3]" for joins and splits)
     entry_shape: Tuple[int, ...]
     entry_dtype: str
+    parts: Tuple[str, ...] = ()
 
-    def __str__(self) -> str:
+    def difference(self) -> str:
+        """'shape [12, 4] vs [10, 4] in the checkpoint', and/or the same for dtypes."""
         what = []
         if tuple(self.variable_shape) != tuple(self.entry_shape):
             what.append(f"shape {list(self.variable_shape)} vs {list(self.entry_shape)} in the checkpoint")
         if self.variable_dtype != self.entry_dtype:
             what.append(f"dtype {self.variable_dtype} vs {self.entry_dtype} in the checkpoint")
-        return f"variable {self.variable!r} <- {self.entry!r}: " + ", ".join(what)
+        return ", ".join(what)
+
+    def __str__(self) -> str:
+        parts = f" (partitioned: {', '.join(map(repr, self.parts))})" if self.parts else ""
+        return f"variable {self.variable!r}{parts} <- {self.entry!r}: {self.difference()}"
 
 
 @dataclasses.dataclass
@@ -36,8 +47,9 @@ class RestoreReport:
     their initializer; ``missing``: variables that should have been restored but the checkpoint
     lacks; ``unused``: entries that name no variable; ``skipped``: entries left out on purpose
     (mapped to None, or for variables excluded from restoring); ``mismatched``: shape or dtype
-    disagreements (those variables are initialized instead); ``suggestions``: entry -> variable
-    guesses for renamed models, to pass as ``mapping=``.
+    disagreements (the call raises on them, unless ``on_mismatch="initialize"``: then those
+    variables are initialized instead); ``suggestions``: entry -> variable guesses for renamed
+    models, to pass as ``mapping=``.
     """
 
     checkpoint: Optional[str]
@@ -85,6 +97,7 @@ class RestoreReport:
                     "entry": m.entry,
                     "entry_shape": list(m.entry_shape),
                     "entry_dtype": m.entry_dtype,
+                    "parts": list(m.parts),
                 }
                 for m in self.mismatched
             ],
@@ -93,9 +106,10 @@ class RestoreReport:
 
     def __str__(self) -> str:
         rows = [(v, "restored", e) for v, e in sorted(self.restored.items())]
-        rows += [(v, "initialized", "") for v in self.initialized if v not in self.missing]
+        mismatched = {n for m in self.mismatched for n in (m.parts or (m.variable,))}
+        rows += [(v, "initialized", "") for v in self.initialized if v not in self.missing and v not in mismatched]
         rows += [(v, "missing", "initialized instead") for v in self.missing]
-        rows += [(m.variable, "mismatched", str(m).split(": ", 1)[1]) for m in self.mismatched]
+        rows += [(m.variable, "mismatched", m.difference() + "; initialized instead") for m in self.mismatched]
         rows += [(e, "unused", "entry names no variable") for e in self.unused]
         rows += [(e, "skipped", "left out on purpose") for e in self.skipped]
         head = (

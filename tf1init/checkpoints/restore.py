@@ -1,17 +1,18 @@
-"""Restore what a checkpoint holds, initialize the rest: one call, one report, one run.
+"""Restore what a checkpoint holds, initialize the rest: one call, one report.
 
 Production session models rarely run an initializer: they restore a checkpoint and initialize
 only what it lacks (a new head, new optimizer slots). Doing that by hand takes a Saver over the
-right variable list, an initializer over the rest, and two session runs, each paying graph
-optimisation for its new set of ops; a [3,4] tensor even restores silently into a
-[3,5] resource variable (upstream #52220). Here everything is checked first (the checkpoint's
-files, the mapping, every shape and dtype), so bad input raises before any variable changes;
-then the restore and the initializers run together in one ``session.run``, with ops built once
-per graph and set of names.
+right variable list and an initializer over the rest; a [3,4] tensor even restores silently
+into a [3,5] resource variable (upstream #52220). Here everything is checked first (the
+checkpoint's files, the mapping, every shape and dtype, the initializers), so bad input raises
+before any variable changes. Then the restore runs, and the initializers only in the run after
+it: damage that only TensorFlow's CRC check finds, while it reads, fails the restore's one read
+op before any variable is assigned or initialized. Ops are built once per graph and set of
+names.
 """
 import threading
 import weakref
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Mapping, Optional, Tuple
 
 from tf1init._tf import tf, v1
 from tf1init.checkpoints.mapping import Piece, Source, assign_entries
@@ -24,12 +25,17 @@ from tf1init.errors import (
     CheckpointNotFoundError,
     CorruptCheckpointError,
     FinalizedGraphError,
+    ForeignGraphError,
+    UninitializedVariablesError,
 )
-from tf1init.session.initialization import apply_seed, run_initializers
+from tf1init.session.flags import initialized_flags
+from tf1init.session.initialization import _plan_of, apply_seed, run_initializers
+from tf1init.session.runs import GROUP_ABOVE
 from tf1init.session.sessions import as_session
-from tf1init.graph.selection import graph_variables, select_variables, variable_name
+from tf1init.graph.selection import graph_variables, is_variable, select_variables, variable_name
 
 POLICIES = ("partial", "strict")
+ON_MISMATCH = ("raise", "initialize")
 
 
 def restore_or_initialize(
@@ -41,6 +47,7 @@ def restore_or_initialize(
     include=None,
     exclude=None,
     policy: str = "partial",
+    on_mismatch: str = "raise",
     seed: Optional[int] = None,
 ) -> RestoreReport:
     """Restore every variable the checkpoint holds and initialize the others, in one call.
@@ -50,13 +57,21 @@ def restore_or_initialize(
     call touches (default: all global and local ones). Of those, global variables are restored
     (local ones, such as metric counters, only when ``include`` names them); ``include`` and
     ``exclude`` take variables, names, a scope or a compiled regex. ``mapping`` renames
-    checkpoint entries (see :mod:`tf1init.checkpoints.mapping`). ``policy="strict"`` raises
-    :class:`tf1init.CheckpointMismatchError` for any missing, unused or mismatched entry before
-    anything runs; ``"partial"`` restores what fits and reports the rest. A checkpoint that
-    shares no variable with the graph (another model's) raises under both policies. Missing or
-    truncated files are found before anything runs; bytes damaged in place (same length) only
-    by TensorFlow's CRC check while it reads: then :class:`tf1init.CorruptCheckpointError`
-    and no variable is restored, but the initializers share that run and may have run.
+    checkpoint entries (see :mod:`tf1init.checkpoints.mapping`).
+
+    What does not fit: ``policy="partial"`` initializes the variables the checkpoint lacks and
+    reports them (``missing``), with the entries that name no variable (``unused``);
+    ``policy="strict"`` raises :class:`tf1init.CheckpointMismatchError` for either. A variable
+    the checkpoint holds with another shape or dtype (an embedding grown by two rows, an old
+    int32 ``global_step``) raises it under both, naming each variable and both shapes or
+    dtypes, unless ``on_mismatch="initialize"`` (with ``policy="partial"``): then it is
+    initialized and reported in ``mismatched``. A checkpoint that restores none of the
+    variables (another model's) always raises, with suggested renames.
+
+    Every check runs first, so a call that raises a tf1init error has changed no variable.
+    That holds for bytes damaged in place (same length), which only TensorFlow's CRC check
+    finds while it reads: the restore runs before the initializers, so
+    :class:`tf1init.CorruptCheckpointError` leaves every variable as it was.
 
         >>> import tempfile, tf1init
         >>> import tensorflow as tf; v1 = tf.compat.v1
@@ -80,7 +95,7 @@ def restore_or_initialize(
     """
     return _restore_or_initialize(
         session, checkpoint, selection=selection, mapping=mapping, include=include,
-        exclude=exclude, policy=policy, seed=seed,
+        exclude=exclude, policy=policy, on_mismatch=on_mismatch, seed=seed,
     )
 
 
@@ -94,7 +109,7 @@ def warm_start(session, checkpoint, selection, *, mapping=None, seed: Optional[i
     """
     return _restore_or_initialize(
         session, checkpoint, selection=None, mapping=mapping, include=selection,
-        exclude=None, policy="warm", seed=seed,
+        exclude=None, policy="warm", on_mismatch="raise", seed=seed,
     )
 
 
@@ -107,16 +122,18 @@ def prepare_restore(
     include=None,
     exclude=None,
     policy: str = "partial",
+    on_mismatch: str = "raise",
 ) -> RestoreReport:
     """Check a checkpoint against ``graph`` and build the restore ops now, without a session.
 
     For graphs that get finalized before the first restore (``MonitoredTrainingSession``,
     ``Scaffold.finalize()``): call this first with the arguments the later
     :func:`restore_or_initialize` will get, and that call then adds nothing to the graph.
-    Returns the report of what would happen (``initialized`` stays empty until it runs).
+    Raises what that call would raise about the checkpoint; returns the report of what would
+    happen (``initialized`` stays empty until it runs).
     """
-    _check_policy_name(policy)
-    plan = _plan(graph, checkpoint, selection, mapping, include, exclude, policy)
+    _check_options(policy, on_mismatch)
+    plan = _plan(graph, checkpoint, selection, mapping, include, exclude, policy, on_mismatch)
     if plan.restore:
         _restore_ops(graph, plan.restore, plan.entries)
     if plan.initialize:
@@ -124,39 +141,74 @@ def prepare_restore(
     return plan.report
 
 
-def _restore_or_initialize(session, checkpoint, *, selection, mapping, include, exclude, policy, seed):
-    _check_policy_name(policy)
+def _restore_or_initialize(session, checkpoint, *, selection, mapping, include, exclude, policy,
+                           on_mismatch, seed):
+    _check_options(policy, on_mismatch)
     session = as_session(session)
-    plan = _plan(session.graph, checkpoint, selection, mapping, include, exclude, policy)
+    plan = _plan(session.graph, checkpoint, selection, mapping, include, exclude, policy, on_mismatch)
     report = plan.report
     to_initialize = plan.initialize
     if not plan.restore:
         report.initialized = run_initializers(session, to_initialize, seed=seed)
         return report
     ops = _restore_ops(session.graph, plan.restore, plan.entries)
-    work = (ops.assigns, {ops.prefix: report.checkpoint})
+    if to_initialize:
+        _check_initializers(session, to_initialize, plan.restore, report.checkpoint)
+        if seed is not None:
+            apply_seed(session, to_initialize, seed)  # before the restore's run loads the graph
     try:
-        if _reads_restored(to_initialize, plan.restore):
-            # An initial value reads a restored variable: restore first, then initialize.
-            if seed is not None:
-                apply_seed(session, to_initialize, seed)  # before the restore loads the graph
-            run_initializers(session, [], also=work)
-            report.initialized = run_initializers(session, to_initialize, seed=seed)
-        else:
-            report.initialized = run_initializers(session, to_initialize, seed=seed, also=work)
+        # The restore alone: its one read op fails whole, before any assign and before any
+        # initializer has run (they share no run with it).
+        run_initializers(session, [], also=(ops.assigns, {ops.prefix: report.checkpoint}))
     except (tf.errors.DataLossError, tf.errors.NotFoundError, tf.errors.InvalidArgumentError) as error:
         if error.op is None or error.op.name != ops.restore_op_name:
             raise
         raise CorruptCheckpointError(
             f"restoring from {report.checkpoint!r} failed while reading its data files: "
-            f"{_first_cause(error.message)}; restore an older checkpoint"
+            f"{_first_cause(error.message)}; no variable was changed. Restore an older "
+            f"checkpoint, or copy this one again"
         ) from None
+    if to_initialize:
+        report.initialized = run_initializers(session, to_initialize, seed=seed)
     return report
 
 
-def _check_policy_name(policy: str) -> None:
+def _check_options(policy: str, on_mismatch: str) -> None:
     if policy not in POLICIES + ("warm",):  # "warm" is warm_start's, not offered to callers
         raise ValueError(f"policy must be one of {list(POLICIES)}, not {policy!r}")
+    if on_mismatch not in ON_MISMATCH:
+        raise ValueError(f"on_mismatch must be one of {list(ON_MISMATCH)}, not {on_mismatch!r}")
+    if policy == "strict" and on_mismatch == "initialize":
+        raise ValueError(
+            "policy='strict' refuses every mismatch, so on_mismatch='initialize' has no effect "
+            "there; use policy='partial', on_mismatch='initialize' to initialize mismatched variables"
+        )
+
+
+def _check_initializers(session, to_initialize, restore, checkpoint) -> None:
+    """Raise now what ``run_initializers`` would raise once the restore has run: cycles,
+    placeholders nothing feeds, initial values reading variables that hold no value and that
+    the restore does not fill. Bad input must change nothing."""
+    plan = _plan_of(session.graph, to_initialize, {})  # raises; cached for the real call
+    if plan.outside is None:
+        return
+    reads, sources = plan.outside
+    by_name = {variable_name(v): v for v in select_variables(session.graph)}
+    pending = sorted(n for n in (reads | sources) - restore.keys() if n in by_name)
+    flags = initialized_flags(session, [by_name[n] for n in pending])
+    empty = [n for n, ready in zip(pending, flags) if not ready]
+    if empty:
+        found, chosen = plan.found, set(plan.names)
+        readers = sorted(
+            n for n in found
+            if (effective(n, found, chosen, "reads") | effective(n, found, chosen, "sources")) & set(empty)
+        )
+        raise UninitializedVariablesError(
+            f"{readers} take their initial value from {empty}, which hold no value yet and are "
+            f"not restored from {checkpoint!r}; nothing was changed. Initialize {empty} first, "
+            f"or select them together",
+            empty,
+        )
 
 
 def _first_cause(message: str) -> str:
@@ -177,7 +229,7 @@ class _Plan:
         self.entries: Dict[str, Entry] = entries
 
 
-def _plan(graph, checkpoint, selection, mapping, include, exclude, policy) -> _Plan:
+def _plan(graph, checkpoint, selection, mapping, include, exclude, policy, on_mismatch) -> _Plan:
     """Decide everything, raise on bad input; runs nothing."""
     handled = select_variables(graph, selection)
     warm = policy == "warm"
@@ -190,30 +242,43 @@ def _plan(graph, checkpoint, selection, mapping, include, exclude, policy) -> _P
 
     everything = {variable_name(v): v for v in graph_variables(graph)}
     restorable = _restorable(graph, handled, include, exclude)
+    partitions = _partitions(everything.values())
     assignment = assign_entries(
-        entries, everything, mapping,
-        partitions=_partitions(everything.values()),
+        entries, everything, _named(mapping, graph),
+        partitions=partitions,
         shape_of=lambda name: _static_shape(everything[name]),
     )
     restore, mismatched, skipped = {}, [], list(assignment.dropped)
+    partitioned: Dict[Tuple[str, str], List[str]] = {}  # (variable, entry) -> parts, in order
     for name, source in assignment.sources.items():
         if name not in restorable:
             skipped.extend(source.entries)
-            continue
-        variable = everything[name]
-        found_shape, found_dtype = _source_signature(source, entries)
-        want_shape, want_dtype = _static_shape(variable), variable.dtype.base_dtype.name
-        if not _shapes_fit(want_shape, found_shape) or want_dtype != found_dtype:
-            mismatched.append(Mismatch(
-                name, tuple(d if d is not None else -1 for d in want_shape), want_dtype,
-                source.describe(), found_shape, found_dtype,
-            ))
+        elif source.how == "partition":
+            partitioned.setdefault((partitions[name][0], source.pieces[0].entry), []).append(name)
         else:
-            restore[name] = (variable, source)
+            found_shape, found_dtype = _source_signature(source, entries)
+            mismatch = _mismatch(name, everything[name], _static_shape(everything[name]), source.describe(),
+                                 found_shape, found_dtype)
+            if mismatch:
+                mismatched.append(mismatch)
+            else:
+                restore[name] = (everything[name], source)
+    for (name, entry), parts in partitioned.items():
+        # The whole partitioned variable against the whole entry: each part's slice spec
+        # assumes the variable's full shape, and TensorFlow refuses it only while reading.
+        first = assignment.sources[parts[0]].pieces[0]
+        found = entries[entry]
+        mismatch = _mismatch(name, everything[parts[0]], first.full_shape, entry, found.shape, found.dtype,
+                             tuple(parts))
+        if mismatch:
+            mismatched.append(mismatch)
+        else:
+            restore.update((p, (everything[p], assignment.sources[p])) for p in parts)
+    mismatched.sort(key=lambda m: m.variable)
     handled_names = [variable_name(v) for v in handled]
-    mismatched_names = {m.variable for m in mismatched}
+    not_restored = {n for m in mismatched for n in (m.parts or (m.variable,))}
     missing = tuple(
-        n for n in handled_names if n in restorable and n not in restore and n not in mismatched_names
+        n for n in handled_names if n in restorable and n not in restore and n not in not_restored
     )
     unused = tuple(sorted(assignment.targets_unknown))
     suggestions = suggest_mapping(
@@ -229,12 +294,22 @@ def _plan(graph, checkpoint, selection, mapping, include, exclude, policy) -> _P
         mismatched=tuple(mismatched),
         suggestions=suggestions,
     )
-    _check_policy(report, policy, restorable, entries)
+    _check_policy(report, policy, on_mismatch, restorable, entries)
     initialize = [v for v in handled if variable_name(v) not in restore]
     return _Plan(report, restore, initialize, entries)
 
 
-def _check_policy(report: RestoreReport, policy: str, restorable, entries) -> None:
+def _mismatch(name, variable, want_shape, entry, found_shape, found_dtype, parts=()) -> Optional[Mismatch]:
+    want_dtype = variable.dtype.base_dtype.name
+    if _shapes_fit(want_shape, found_shape) and want_dtype == found_dtype:
+        return None
+    return Mismatch(
+        name, tuple(d if d is not None else -1 for d in want_shape), want_dtype,
+        entry, tuple(found_shape), found_dtype, tuple(parts),
+    )
+
+
+def _check_policy(report: RestoreReport, policy: str, on_mismatch: str, restorable, entries) -> None:
     where = f"checkpoint {report.checkpoint!r}"
     if restorable and entries and not report.restored:
         raise CheckpointMismatchError(
@@ -247,7 +322,9 @@ def _check_policy(report: RestoreReport, policy: str, restorable, entries) -> No
     if policy == "strict" and not report.ok:
         raise CheckpointMismatchError(
             f"{where} does not fit the graph exactly (policy='strict'; nothing was changed):\n"
-            f"{report.problems()}\nUse policy='partial' to restore what fits and initialize the rest.",
+            f"{report.problems()}\nUse policy='partial' to restore what fits and initialize the "
+            f"variables the checkpoint lacks (and on_mismatch='initialize' for those it holds "
+            f"with another shape or dtype).",
             report.mismatched,
         )
     if policy == "warm" and (report.missing or report.mismatched):
@@ -256,6 +333,58 @@ def _check_policy(report: RestoreReport, policy: str, restorable, entries) -> No
             f"changed):\n{report.problems()}",
             report.mismatched,
         )
+    if report.mismatched and on_mismatch == "raise":
+        raise CheckpointMismatchError(_mismatch_message(where, report.mismatched), report.mismatched)
+
+
+_SHOWN = 20  # mismatches listed one per line in an error; the exception holds them all
+
+
+def _mismatch_message(where: str, mismatched) -> str:
+    lines = [f"  {m}" for m in mismatched[:_SHOWN]]
+    if len(mismatched) > _SHOWN:
+        lines.append(f"  ... and {len(mismatched) - _SHOWN} more (the error's .mismatches lists them all)")
+    names = [n for m in mismatched for n in (m.parts or (m.variable,))]
+    leave_out = f"exclude={names!r}" if len(names) <= 8 else f"exclude= with those {len(names)} variables"
+    return (
+        f"{where} holds {len(mismatched)} of the graph's variables with another shape or dtype; "
+        f"nothing was changed:\n" + "\n".join(lines) + "\n"
+        f"Restoring them would be wrong. To initialize them instead (their checkpoint values "
+        f"discarded), pass on_mismatch='initialize', or leave them out with {leave_out}; a "
+        f"mapping= can send other entries to them."
+    )
+
+
+def _named(mapping, graph):
+    """The mapping with variables replaced by their names: init_from_checkpoint takes a
+    variable, a partitioned one or a list of its parts as a value, and so do we."""
+    if mapping is None or (callable(mapping) and not isinstance(mapping, Mapping)):
+        return mapping
+    if isinstance(mapping, Mapping):
+        return {key: _name_of(value, graph) for key, value in mapping.items()}
+    if isinstance(mapping, (list, tuple)):
+        return [
+            (item[0], _name_of(item[1], graph)) if isinstance(item, tuple) and len(item) == 2 else item
+            for item in mapping
+        ]
+    return mapping  # assign_entries says what it takes
+
+
+def _name_of(value, graph):
+    if value is None or isinstance(value, str):
+        return value
+    if is_variable(value):
+        if value.graph is not graph:
+            raise ForeignGraphError(
+                f"the mapping sends an entry to the variable {variable_name(value)!r} of another "
+                f"graph than the session's"
+            )
+        return variable_name(value)
+    if hasattr(value, "__iter__") and not isinstance(value, (bytes, dict)):
+        items = list(value)  # a list of variables, or a PartitionedVariable (its parts)
+        if items and all(is_variable(v) or isinstance(v, str) for v in items):
+            return tuple(_name_of(v, graph) for v in items)
+    return value
 
 
 def _restorable(graph, handled, include, exclude) -> set:
@@ -313,18 +442,6 @@ def _source_signature(source: Source, entries) -> Tuple[Tuple[int, ...], str]:
     return shape, "+".join(dtypes)
 
 
-def _reads_restored(to_initialize: Sequence, restore) -> bool:
-    """Whether an initial value reads a restored variable (or uses its initialized_value())."""
-    if not to_initialize:
-        return False
-    found = analyse(to_initialize)
-    chosen = set(found)
-    return any(
-        (effective(n, found, chosen, "reads") | effective(n, found, chosen, "sources")) & restore.keys()
-        for n in found
-    )
-
-
 # --- restore ops, built once per graph and set of (variable, source) ---------------------
 
 
@@ -379,6 +496,8 @@ def _build_restore_ops(graph, restore, entries) -> _RestoreOps:
                 parts = [values[reads[(p.entry, p.spec)]] for p in source.pieces]
                 value = parts[0] if len(parts) == 1 else tf.concat(parts, 0)
                 assigns.append(_assign_op(variable, value))
+            if len(assigns) > GROUP_ABOVE:
+                assigns = [tf.group(*assigns, name="assign")]
     return _RestoreOps(prefix, assigns, values[0].op.name)
 
 
