@@ -3,15 +3,18 @@
 ``ls`` reads only the ``.index`` file (no TensorFlow: it answers at once, even for huge
 checkpoints). ``diff`` imports TensorFlow only when two tensors of the same shape and dtype need
 their values compared. Exit codes follow ``diff``: 0 identical, 1 different, 2 trouble (a missing
-path, a damaged file), always with a one-line message naming the path and no traceback.
+path, a damaged file), always with a one-line message naming the path and no traceback. On a
+terminal, a diff with at least 256 MiB to compare shows a progress bar.
 """
 import argparse
 import json
 import math
 import sys
-import time
 
+from tf1init.cli.progress import Progress, bytes_of, human_bytes
 from tf1init.errors import CheckpointError
+
+BAR_FROM = 256 << 20  # bytes to compare before a progress bar is worth showing
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -42,6 +45,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                       help="floating-point values a, b count as identical when |a-b| <= X + R * "
                            "max(|a|, |b|) (default 0); NaN never matches a number")
     diff.add_argument("--all", action="store_true", help="also list the tensors that are identical")
+    diff.add_argument("--quiet", "-q", action="store_true", help="no progress bar on a terminal")
 
 
 def run(args) -> int:
@@ -55,16 +59,6 @@ def run(args) -> int:
 
 
 # --- ls ------------------------------------------------------------------------------------
-
-
-def human_bytes(count: int) -> str:
-    """1536 -> '1.5 KiB'."""
-    if count < 1024:
-        return f"{count} B"
-    for unit in ("KiB", "MiB", "GiB", "TiB"):
-        count /= 1024
-        if count < 1024 or unit == "TiB":
-            return f"{count:.1f} {unit}"
 
 
 def _shape(shape) -> str:
@@ -108,28 +102,6 @@ def _ls(args) -> int:
 # --- diff ----------------------------------------------------------------------------------
 
 
-class _Progress:
-    """Bytes compared so far, on stderr, only for a terminal and only for large checkpoints."""
-
-    def __init__(self, total: int):
-        self.total, self.done, self.last = total, 0, 0.0
-        self.enabled = total >= (256 << 20) and sys.stderr.isatty()
-
-    def __call__(self, nbytes: int) -> None:
-        self.done += nbytes
-        now = time.monotonic()
-        if self.enabled and (now - self.last > 0.1 or self.done >= self.total):
-            self.last = now
-            filled = 30 * min(self.done, self.total) // max(self.total, 1)
-            sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {human_bytes(self.done)} "
-                             f"of {human_bytes(self.total)} compared")
-            sys.stderr.flush()
-
-    def close(self) -> None:
-        if self.enabled and self.last:
-            sys.stderr.write("\n")
-
-
 def _describe(entry) -> str:
     return f"{_shape(entry.shape)} {entry.dtype}"
 
@@ -167,12 +139,13 @@ def _diff(args) -> int:
     entries = [checkpoint_entries(p) for p in prefixes]
     same_layout = [e.nbytes * 2 for name, e in entries[0].items()
                    if name in entries[1] and (entries[1][name].shape, entries[1][name].dtype) == (e.shape, e.dtype)]
-    progress = _Progress(sum(same_layout))
-    try:
+    total = sum(same_layout)
+    with Progress(total, enabled=total >= BAR_FROM and not args.quiet,
+                  describe=bytes_of("compared")) as progress:
+        if "tensorflow" not in sys.modules:
+            progress.stage("tf1init ckpt diff: importing TensorFlow")  # the first comparison does
         result = compare.diff_checkpoints(prefixes[0], prefixes[1], atol=args.atol, rtol=args.rtol,
                                            progress=progress)
-    finally:
-        progress.close()
     if args.json:
         json.dump({"a": result.a, "b": result.b, "identical": result.identical, "counts": result.counts(),
                    "tensors": [t.as_dict() for t in result.tensors if args.all or t.status != compare.SAME]},

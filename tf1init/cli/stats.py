@@ -6,12 +6,15 @@ initialized in a fresh session first, so the numbers are those of its initial va
 Exit status: 0, or 2 for input that cannot be read, with one line naming the file and no
 traceback. What can be checked without TensorFlow (a path that does not exist, a checkpoint
 with a damaged index, a truncated data file or a state file naming a deleted checkpoint) is
-checked before TensorFlow is imported, so such mistakes are reported at once.
+checked before TensorFlow is imported, so such mistakes are reported at once. On a terminal a
+progress line says what takes the time (importing TensorFlow, reading a large checkpoint);
+a one-line summary on stderr ends every run.
 """
 import argparse
 import os
 import re
 import sys
+import time
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -29,6 +32,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the statistics as JSON")
     parser.add_argument("--histograms", metavar="FILE.png",
                         help="also write a PNG of the values, one panel per layer")
+    parser.add_argument("--quiet", "-q", action="store_true",
+                        help="no progress line on a terminal (the summary line stays)")
 
 
 EXPECTED = ("TARGET is a checkpoint prefix (PATH, with PATH.index next to it) or a folder of "
@@ -65,10 +70,39 @@ def _check(target: str) -> None:
         raise _TargetError(f"{target}: unknown kind of file (by its extension); {EXPECTED}")
 
 
-def _source(target: str):
+def _checkpoint_values(target: str, selection, progress):
+    """Name -> value of the selected tensors, read one by one with the progress bar."""
+    from collections import OrderedDict
+
+    from tf1init.checkpoints.compare import value_reader
+    from tf1init.checkpoints.reader import resolve_checkpoint, verify_checkpoint
+    from tf1init.observe.stats import select_names
+
+    prefix = resolve_checkpoint(target)
+    entries = verify_checkpoint(prefix)
+    names = select_names(list(entries), selection)  # SelectionError before TensorFlow
+    _import_tensorflow(progress)
+    progress.total = sum(entries[name].nbytes for name in names)
+    read = value_reader(prefix)
+    values = OrderedDict()
+    for name in names:
+        values[name] = read(name)
+        progress.advance(entries[name].nbytes)
+    return values
+
+
+def _import_tensorflow(progress) -> None:
+    if "tensorflow" not in sys.modules:
+        progress.stage("tf1init stats: importing TensorFlow")
+        import tf1init._tf  # noqa: F401  (seconds: worth saying so)
+
+
+def _source(target: str, selection, progress):
     """(source for weight_stats, session to close or None)."""
     if _is_checkpoint(target):
-        return target, None
+        return _checkpoint_values(target, selection, progress), None
+    _import_tensorflow(progress)
+    progress.stage(f"tf1init stats: loading {target}")
     from tf1init._tf import v1
     from tf1init.doctor._load import GRAPH, load
     from tf1init.session.initialization import initialize_all
@@ -77,14 +111,17 @@ def _source(target: str):
     kind, value = load(target)
     if kind != GRAPH:
         return value, None
+    progress.stage(f"tf1init stats: initializing the variables of {target}")
     session = v1.Session(graph=value, config=session_config())
     initialize_all(session)
     return session, session
 
 
 def run(args) -> int:
+    from tf1init.cli.progress import Progress, bytes_of
     from tf1init.errors import CheckpointError, DoctorInputError, SelectionError
 
+    started = time.perf_counter()
     selection = args.select
     if selection is not None and args.regex:
         try:
@@ -96,13 +133,15 @@ def run(args) -> int:
         _check(args.target)
         from tf1init.observe.stats import weight_stats
 
-        source, session = _source(args.target)
-        report = weight_stats(source, selection)
-        plot = None
-        if args.histograms:
-            from tf1init.observe.plots import plot_histograms
+        with Progress(enabled=not args.quiet, describe=bytes_of("read")) as progress:
+            source, session = _source(args.target, selection, progress)
+            report = weight_stats(source, selection)
+            plot = None
+            if args.histograms:
+                progress.stage(f"tf1init stats: drawing {args.histograms}")
+                from tf1init.observe.plots import plot_histograms
 
-            plot = plot_histograms(source, args.histograms, selection)
+                plot = plot_histograms(source, args.histograms, selection)
     except (_TargetError, CheckpointError, DoctorInputError, SelectionError, OSError) as error:
         return _fail(str(error))
     finally:
@@ -111,6 +150,10 @@ def run(args) -> int:
     print(report.to_json() if args.json else report.table())
     if plot is not None:
         print(f"wrote {plot.path} ({len(plot.panels)} panels)", file=sys.stderr)
+    count = len(report)
+    print(f"tf1init stats: {args.target}: {count} variable{'s' if count != 1 else ''}, "
+          f"{sum(row.size for row in report):,} values in {time.perf_counter() - started:.1f} s",
+          file=sys.stderr)
     return 0
 
 

@@ -4,12 +4,14 @@ Exit status: 0 no findings, 1 findings, 2 input the doctor cannot read (the mess
 it expected; no traceback). What can be told without TensorFlow (a file that is not there, a
 folder, an unknown extension, an entry point's missing file or module) is told before
 TensorFlow is imported, in the words :mod:`tf1init.doctor._load` uses: at once, not after the
-5-10 s that importing TensorFlow takes.
+5-10 s that importing TensorFlow takes. On a terminal a progress line says what takes the time;
+a one-line summary on stderr (layers, findings, seconds) ends every diagnosis.
 """
 import argparse
 import importlib.util
 import os
 import sys
+import time
 
 # The same words as tf1init.doctor._load.EXPECTED (which imports TensorFlow);
 # tests/cli/test_fast_errors.py checks that both give the same message for the same input.
@@ -34,6 +36,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
              "module:function or path/to/file.py:function returning a tf.Graph or a Keras model "
              "(or building the graph in the default graph)")
     parser.add_argument("--json", action="store_true", help="print the diagnosis as JSON")
+    parser.add_argument("--quiet", "-q", action="store_true",
+                        help="no progress line on a terminal (the summary line stays)")
     parser.epilog = "exit status: 0 no findings, 1 findings, 2 unreadable input"
 
 
@@ -102,16 +106,29 @@ def _error(message: str) -> int:
 
 
 def run(args) -> int:
+    from tf1init.cli.progress import Progress
+    from tf1init.errors import DoctorInputError
+
+    started = time.perf_counter()
     try:
         check_target(args.target)
     except _TargetError as error:
         return _error(str(error))
-    from tf1init.doctor import diagnose
-    from tf1init.errors import DoctorInputError
+    with Progress(enabled=not args.quiet) as progress:
+        if "tensorflow" not in sys.modules:
+            progress.stage("tf1init doctor: importing TensorFlow")
+            import tf1init._tf  # noqa: F401  (seconds: worth saying so)
+        progress.stage(f"tf1init doctor: reading and diagnosing {args.target}")
+        from tf1init.doctor import diagnose
 
-    try:
-        diagnosis = diagnose(args.target)
-    except DoctorInputError as error:
-        return _error(str(error))
+        try:
+            diagnosis = diagnose(args.target)
+        except DoctorInputError as error:
+            return _error(str(error))
     print(diagnosis.to_json() if args.json else str(diagnosis))
+    count = len(diagnosis.findings)
+    print(f"tf1init doctor: {args.target}: {len(diagnosis.layers)} layer"
+          f"{'s' if len(diagnosis.layers) != 1 else ''}, {count} finding{'s' if count != 1 else ''}"
+          f"{' (' + ', '.join(diagnosis.codes) + ')' if count else ''} "
+          f"in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     return diagnosis.exit_code

@@ -12,6 +12,8 @@ import os
 import sys
 import time
 
+from tf1init.cli.progress import Progress
+
 from ._model import CHANGED, FAILED, FIXED, MANUAL, WARNING
 
 # What ``parse`` reads: option -> (destination, value it stores, or the type of its argument).
@@ -105,25 +107,6 @@ def _codes(text: str):
     return tuple(code.strip() for code in text.split(",") if code.strip())
 
 
-class _Progress:
-    def __init__(self, total: int, enabled: bool):
-        self.total, self.done, self.enabled, self.last = total, 0, enabled, 0.0
-
-    def step(self) -> None:
-        self.done += 1
-        if not self.enabled:
-            return
-        now = time.monotonic()
-        if now - self.last > 0.1 or self.done == self.total:
-            self.last = now
-            width = 30
-            filled = width * self.done // max(self.total, 1)
-            sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} files")
-            if self.done == self.total:
-                sys.stderr.write("\n")
-            sys.stderr.flush()
-
-
 def run(args) -> int:
     """Run ``tf1init migrate`` with parsed arguments (from ``parse`` or argparse); the exit status."""
     from ._files import Options, discover, run_many
@@ -139,7 +122,7 @@ def run(args) -> int:
         print(f"tf1init migrate: {path}: no such file or directory", file=sys.stderr)
     options = Options(args.mode, _codes(args.select), _codes(args.ignore))
     jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
-    progress = _Progress(len(files), len(files) >= 50 and not args.quiet and sys.stderr.isatty())
+    progress = Progress(len(files), "files", enabled=len(files) >= 50 and not args.quiet)
     started = time.perf_counter()
     counts = {"changed": 0, "unchanged": 0, "failed": 0}
     kinds = {FIXED: 0, WARNING: 0, MANUAL: 0}
@@ -151,7 +134,8 @@ def run(args) -> int:
 
         cache = ResultCache.open(args.cache_dir or default_folder(), codes)
     for outcome in run_many(files, options, jobs, cache):
-        progress.step()
+        if outcome.diff or outcome.findings or outcome.status != "unchanged":
+            progress.clear()  # a line printed after the bar would start in its middle
         counts[outcome.status] += 1
         for finding in outcome.findings:
             kinds[finding.kind] += 1
@@ -167,6 +151,8 @@ def run(args) -> int:
             for finding in outcome.findings:
                 if finding.kind != FIXED:
                     print(str(finding), file=sys.stderr)
+        progress.advance()
+    progress.close()
     if cache is not None:
         cache.save()  # never an error: a cache that cannot be written is only slower next time
     elapsed = time.perf_counter() - started
