@@ -1,17 +1,20 @@
-"""Variables in a TF1 session: define, initialize (selectively, globally, from another
-variable's initial value), then fit a line to data read from an .xls file.
+"""Variables in a TF1 session on TensorFlow 2.21: tf1init initializes them selectively, globally
+and from another variable's initial value, then a line is fitted to points read from an .xls file.
 
-The workflow of the classic TF1 variables tutorial (variables, tf.variables_initializer,
-global_variables_initializer, initialized_value) on TensorFlow 2.21, done with tf1init:
+The workflow of the classic TF1 variables tutorial (tf.Variable, tf.variables_initializer,
+tf.global_variables_initializer, Variable.initialized_value), done with tf1init:
 
-1. build a tf.compat.v1 graph: four variables (truncated normal, zeros, constant, Glorot),
-   one more made from another's initial value, and a linear regression on placeholders;
-2. in a session, initialize two variables, list what is left, initialize everything, check
-   the derived variable, then train by gradient descent on the points of data/regression.xls.
+1. build a tf.compat.v1 graph: four variables (truncated normal, zeros, a constant, Glorot
+   uniform), one more made from another's initial value, and a linear regression on
+   placeholders;
+2. in a session, initialize two variables, list what is left, initialize everything, check the
+   derived variable, then train by gradient descent on the 50 points of
+   examples/data/regression.xls (read with xlrd);
+3. regression.png: the points and the fitted line; summary.json: the numbers.
 
-`examples/variables_in_session_tf2.py` is this program after `tf1init migrate`: the lines the
-codemod could not convert are finished by hand between marked comments, and it computes the
-same numbers in TF2 eager code (tests/test_example_2.py runs both).
+examples/variables_in_session_tf2.py is this program migrated to TF2 eager code (made with
+`tf1init migrate --ignore TFI107`, then finished by hand); it computes the same numbers, and
+tests/test_examples.py checks both.
 
     python examples/variables_in_session.py --out out
 """
@@ -23,12 +26,18 @@ import sys
 
 import numpy as np
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow's start-up chatter
-import tensorflow as tf  # noqa: E402
+tf = None  # TensorFlow: imported by load_tensorflow() when work begins, so --help answers at once
 
 HERE = pathlib.Path(__file__).resolve().parent
 DEFAULT_DATA = HERE / "data" / "regression.xls"
 LEARNING_RATE = 0.1
+
+
+def load_tensorflow():
+    """Import TensorFlow into ``tf``, without its C++ start-up logging unless TF_CPP_MIN_LOG_LEVEL is set."""
+    global tf
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import tensorflow as tf
 
 
 class DataError(ValueError):
@@ -87,7 +96,8 @@ def line_text(slope, intercept):
 
 def run(data=DEFAULT_DATA, out="out", steps=300, seed=0):
     """Run the whole workflow; write regression.png and summary.json to ``out``; return the summary."""
-    xs, ys = read_points(data)
+    xs, ys = read_points(data)  # a missing or malformed file is reported before TensorFlow loads
+    load_tensorflow()
     out = pathlib.Path(out)
     out.mkdir(parents=True, exist_ok=True)
     x_mean, x_std = xs.mean(), xs.std()
@@ -160,12 +170,22 @@ def plot(xs, ys, report, path):
     plt.close(fig)
 
 
+def build_parser():
+    parser = argparse.ArgumentParser(
+        description=" ".join(__doc__.split("\n\n")[0].split()),  # the docstring's first paragraph
+        epilog="Writes regression.png and summary.json to --out.")
+    parser.add_argument("--data", default=str(DEFAULT_DATA),
+                        help="the .xls file: a header row, then x and y columns (default: the bundled one)")
+    parser.add_argument("--out", default="out", help="output folder (default: %(default)s)")
+    parser.add_argument("--steps", type=int, default=300, help="gradient descent steps (default: %(default)s)")
+    return parser
+
+
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=str(DEFAULT_DATA), help="the .xls file (default: the bundled one)")
-    parser.add_argument("--out", default="out", help="folder for regression.png and summary.json")
-    parser.add_argument("--steps", type=int, default=300)
+    parser = build_parser()
     args = parser.parse_args(argv)
+    if args.steps < 1:
+        parser.error(f"--steps: needs at least 1, got {args.steps}")
     try:
         report = run(args.data, args.out, args.steps)
     except DataError as error:

@@ -1,7 +1,10 @@
-"""Examples 1 and 2: variables in a TF1 session, and the same program after `tf1init migrate`.
+"""Examples 1 and 2: variables in a TF1 session, and the same program migrated to TF2 eager code.
 
 Each example runs once per module (module-scoped fixtures); the tests assert its key numbers.
+Example 2 is `tf1init migrate --ignore TFI107` run on example 1, with what migrate reported
+finished by hand in marked regions (and its docstring rewritten in one marked region).
 """
+import ast
 import json
 import pathlib
 import re
@@ -15,12 +18,16 @@ import pytest
 EXAMPLES = pathlib.Path(__file__).resolve().parents[1] / "examples"
 TF1 = EXAMPLES / "variables_in_session.py"
 TF2 = EXAMPLES / "variables_in_session_tf2.py"
+# A region finished by hand (it quotes what migrate reported there) or changed by hand (only the
+# docstring may be: it says what the file is).
 HAND = re.compile(
-    r"^(?P<indent>[ \t]*)# --- finished by hand: tf1init migrate reported (?P<rule>TFI\d+): (?P<reason>[^\n]*) ---\n"
+    r"^(?P<indent>[ \t]*)# --- (?:finished by hand: tf1init migrate reported (?P<rule>TFI\d+): (?P<reason>[^\n]*)"
+    r"|changed by hand: (?P<why>[^\n]*)) ---\n"
     r"(?P<body>.*?)"
-    r"^(?P=indent)# --- end finished by hand ---\n",
+    r"^(?P=indent)# --- end (?:finished|changed) by hand ---\n",
     re.M | re.S,
 )
+MIGRATE_AS = ["--ignore", "TFI107"]  # TF2 code rather than graph mode kept through tf.compat.v1
 
 
 @pytest.fixture(scope="module")
@@ -108,13 +115,14 @@ def test_tf2_version_computes_the_same_numbers(tf1_run, tf2_run):
 
 @pytest.fixture(scope="module")
 def migrated(tmp_path_factory):
-    """Run the real `tf1init migrate --write` on a copy of example 1: (input, output, findings)."""
+    """Run the real `tf1init migrate --write --ignore TFI107` on a copy of example 1: (input, output, findings)."""
     work = tmp_path_factory.mktemp("migrate")
     copy = work / TF2.name
     shutil.copy(TF1, copy)
     report = work / "report.json"
     done = subprocess.run(
-        [sys.executable, "-m", "tf1init", "migrate", "--write", "--quiet", "--report", str(report), str(copy)],
+        [sys.executable, "-m", "tf1init", "migrate", "--write", "--quiet", *MIGRATE_AS, "--report", str(report),
+         "--no-cache", str(copy)],
         capture_output=True, text=True, cwd=work,
     )
     assert done.returncode == 1, done.stderr  # 1: the file changed
@@ -138,12 +146,19 @@ def test_migrate_output_is_the_committed_file_outside_the_hand_regions(migrated)
     source, output, findings = migrated
     committed = TF2.read_text()
     pattern, regions = _regions(committed)
-    assert len(regions) == 2
+    finished = [region for region in regions if region["rule"]]
+    changed = [region for region in regions if region["why"]]
+    assert len(finished) == 2 and len(changed) == 1
     found = pattern.fullmatch(output)
     assert found, "examples/variables_in_session_tf2.py differs from `tf1init migrate` output outside its regions"
+    # The one region changed without a finding holds the module docstring and nothing else.
+    docstring = ast.parse(changed[0]["body"]).body
+    assert len(docstring) == 1 and isinstance(docstring[0].value, ast.Constant), changed[0]["body"]
+    assert committed.startswith(changed[0].group(0))
+    assert "TF2 eager code" in ast.get_docstring(ast.parse(committed)).splitlines()[0]
     # The renames migrate fixed itself are in the committed file, outside the regions.
     fixed = [f for f in findings if f["kind"] == "fixed"]
-    assert [f["message"] for f in fixed] == ["tf.truncated_normal -> tf.random.truncated_normal"]
+    assert [f["message"] for f in fixed] == ["tf.compat.v1.truncated_normal -> tf.random.truncated_normal"]
     assert "tf.random.truncated_normal([1, 1], stddev=0.1, seed=1)" in pattern.pattern.replace("\\", "")
     # Every construct migrate left for a person is inside a region, and every region names one
     # of them with migrate's own words.
@@ -152,6 +167,8 @@ def test_migrate_output_is_the_committed_file_outside_the_hand_regions(migrated)
     assert len(manual) == 3
     spans = []
     for index, region in enumerate(regions, start=1):
+        if not region["rule"]:
+            continue
         first = output.count("\n", 0, found.start(index)) + 1
         last = output.count("\n", 0, found.end(index))
         inside = [f for f in manual if first <= f["line"] <= last]
@@ -160,8 +177,13 @@ def test_migrate_output_is_the_committed_file_outside_the_hand_regions(migrated)
     assert all(any(a <= f["line"] <= b for a, b in spans) for f in manual)
 
 
-def test_migrate_leaves_the_tf2_version_unchanged(tmp_path):
+@pytest.mark.parametrize("options", [[], MIGRATE_AS], ids=["default rules", "as it was made"])
+def test_migrate_leaves_the_tf2_version_unchanged(tmp_path, options):
     # Run outside the repository: its source folder would shadow the installed tf1init.migrations.
-    done = subprocess.run([sys.executable, "-m", "tf1init", "migrate", "--check", "--quiet", str(TF2)],
+    report = tmp_path / "report.json"
+    done = subprocess.run([sys.executable, "-m", "tf1init", "migrate", "--check", "--quiet", "--no-cache",
+                           "--report", str(report), *options, str(TF2)],
                           capture_output=True, text=True, cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
+    if options:  # the rules it was made with have nothing left to say about it
+        assert json.loads(report.read_text())["findings"] == []

@@ -1,7 +1,8 @@
-"""Write data/regression.xls: the synthetic points of the source tutorial, once.
+"""Write examples/data/regression.xls, the points example 1 fits a line to (done once; committed).
 
-n = 50, x = 0..49, y = randint(-20, 20) + 2x with scikit-learn's check_random_state(0), as in
-the article. Kept beside the .xls so anyone can regenerate it (needs xlwt: pip install xlwt).
+n = 50, x = 0..49, y = randint(-20, 20) + 2x with scikit-learn's check_random_state(0): the
+synthetic data of the classic TF1 linear-regression tutorial. Kept beside the .xls so anyone
+can regenerate it (needs xlwt: pip install xlwt).
 """
 import pathlib
 
