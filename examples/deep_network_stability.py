@@ -1,4 +1,5 @@
-"""Deep network stability: how the signal's variance travels through 16 layers at initialization.
+"""How the signal's variance travels through 16 layers at initialization, for four initializers
+and two activations, measured in a TF1 session and set against the variance law.
 
 The variance argument for initialization (Var(y) = n_in * var(w) * var(x) for y = W x, so a stack of L
 layers scales the variance by (n_in * var(w))**L), measured on a real TF1 graph:
@@ -32,13 +33,10 @@ import sys
 
 import numpy as np
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow's start-up chatter
-import tensorflow as tf  # noqa: E402
+import tf1init  # importing tf1init does not import TensorFlow; its session functions do
+from tf1init.catalogue import compute_fans, law_of  # the catalogue's laws: no TensorFlow either
 
-import tf1init  # noqa: E402
-from tf1init.catalogue import compute_fans, law_of  # noqa: E402
-from tf1init.catalogue.build import tf1_initializer  # noqa: E402
-from tf1init.layers import dense  # noqa: E402
+tf = None  # TensorFlow: imported by load_tensorflow() when work begins, so --help answers at once
 
 # label -> (TF1 spelling, arguments), as in the catalogue
 INITIALIZERS = {
@@ -47,8 +45,15 @@ INITIALIZERS = {
     "He normal": ("tf.initializers.he_normal", {}),
     "LeCun normal": ("tf.initializers.lecun_normal", {}),
 }
-ACTIVATIONS = {"relu": tf.nn.relu, "tanh": tf.nn.tanh}
+ACTIVATIONS = ("relu", "tanh")  # functions of tf.nn
 INPUTS, WIDTH, DEPTH, BATCH = 64, 512, 16, 512
+
+
+def load_tensorflow():
+    """Import TensorFlow into ``tf``, without its C++ start-up logging unless TF_CPP_MIN_LOG_LEVEL is set."""
+    global tf
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import tensorflow as tf
 
 
 def weight_variance(spelling, args, shape):
@@ -59,8 +64,12 @@ def weight_variance(spelling, args, shape):
 
 def build(x):
     """Every (activation, initializer) network on input ``x``: {(act, label): [(z_l, h_l), ...]}."""
+    from tf1init.catalogue.build import tf1_initializer
+    from tf1init.layers import dense
+
     networks = {}
-    for act_name, activation in ACTIVATIONS.items():
+    for act_name in ACTIVATIONS:
+        activation = getattr(tf.nn, act_name)
         for label, (spelling, args) in INITIALIZERS.items():
             h, layers = x, []
             with tf.compat.v1.variable_scope(f"{act_name}_{spelling.rsplit('.', 1)[1]}"):
@@ -80,6 +89,7 @@ def run(out="out", seed=0):
     """Measure every network at initialization; write the figure and summary.json; return the summary."""
     out = pathlib.Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    load_tensorflow()
     inputs = np.random.RandomState(seed).standard_normal((BATCH, INPUTS)).astype(np.float32)
     graph = tf.Graph()
     with graph.as_default():
@@ -128,46 +138,58 @@ def plot(report, path):
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
 
-    fig, axes = plt.subplots(1, 3, figsize=(16, 5))
+    fig, axes = plt.subplots(1, 3, figsize=(16, 5.6))
     colors = {label: f"C{i}" for i, label in enumerate(INITIALIZERS)}
+    style = {"relu": {"marker": "o", "linestyle": "-"}, "tanh": {"marker": "x", "linestyle": ":"}}
     for key, rows in report["networks"].items():
         act_name, label = key.split(" / ")
-        ax = axes[0 if act_name == "relu" else 1]
+        ax = axes[ACTIVATIONS.index(act_name)]
         layers = [row["layer"] for row in rows]
-        ax.plot(layers, [row["pre_activation_second_moment"] for row in rows], marker="o",
-                color=colors[label], label=label)
+        ax.plot(layers, [row["pre_activation_second_moment"] for row in rows], color=colors[label],
+                **style[act_name])
         if act_name == "relu":
             ax.plot(layers, [row["predicted_pre_activation_second_moment"] for row in rows], "--",
                     color=colors[label], alpha=0.7)
         axes[2].plot(layers, [row["measured_gain"] / row["predicted_gain"] for row in rows],
-                     marker="o" if act_name == "relu" else "x", linestyle="-" if act_name == "relu" else ":",
-                     color=colors[label], label=f"{act_name}, {label}")
-    axes[0].plot([], [], "k--", alpha=0.7, label="predicted: n_in * var(w) per layer, 1/2 per ReLU")
+                     color=colors[label], **style[act_name])
     for ax, act_name in zip(axes[:2], ACTIVATIONS):
         ax.set_yscale("log")
         ax.set_xlabel("layer")
         ax.set_ylabel("E[z^2] of the pre-activation (log scale)")
         ax.set_title(f"{act_name}: signal variance by depth at initialization")
-        ax.legend(fontsize=8)
     axes[2].axhline(1.0, color="black", linewidth=0.8)
     axes[2].set_ylim(0.7, 1.3)
     axes[2].set_xlabel("layer")
     axes[2].set_ylabel("measured E[z^2]/E[h^2]  /  n_in * var(w)")
     axes[2].set_title("per-layer linear gain: measured / predicted")
-    axes[2].legend(fontsize=6, ncol=2)
+    # One legend for all three panels: colour = initializer, line style = activation.
+    handles = [Line2D([], [], color=color, linewidth=6) for color in colors.values()]
+    labels = list(colors)
+    handles += [Line2D([], [], color="black", **style[name]) for name in ACTIVATIONS]
+    labels += [f"{name}, measured" for name in ACTIVATIONS]
+    handles.append(Line2D([], [], color="black", linestyle="--", alpha=0.7))
+    labels.append("relu, predicted: n_in * var(w) per layer, 1/2 per ReLU")
+    fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=10, frameon=False)
     fig.suptitle(f"{report['depth']} layers of {report['width']} units, "
                  f"{report['batch']} standard normal inputs of size {report['inputs']}")
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.12, 1, 1))
     fig.savefig(path, dpi=100)
     plt.close(fig)
 
 
+def build_parser():
+    parser = argparse.ArgumentParser(
+        description=" ".join(__doc__.split("\n\n")[0].split()),  # the docstring's first paragraph
+        epilog="Writes deep_network_stability.png and summary.json to --out.")
+    parser.add_argument("--out", default="out", help="output folder (default: %(default)s)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the weights and the inputs (default: %(default)s)")
+    return parser
+
+
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default="out", help="folder for deep_network_stability.png and summary.json")
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
     report = run(args.out, args.seed)
     print(f"E[z^2] of the pre-activation at layers 1 and {report['depth']} (ReLU: predicted in brackets)")
     for key, rows in report["networks"].items():

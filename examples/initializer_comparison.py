@@ -1,12 +1,13 @@
-"""Initializer comparison: one small MLP on scikit-learn's digits, four initializers, two frameworks.
+"""Compare four initializers (zeros, a small normal, Glorot uniform, He uniform) on one small MLP
+trained on scikit-learn's digits, in a TF1 session and in Keras 3.
 
-The comparison of the classic initializer tutorials (zeros, a small random normal, Glorot uniform,
-He uniform), on data that ships with scikit-learn instead of a download:
+The comparison of the classic initializer tutorials, on data that ships with scikit-learn
+(nothing is downloaded):
 
 1. split the 8x8 digits (1,797 images, 64 pixels) into training and validation sets;
 2. for each initializer, build the same network, 64 inputs -> 64 ReLU -> 32 ReLU -> 10 softmax,
-   whose two hidden layers use that initializer (the output layer is always Glorot uniform, as
-   in the article), and train it with plain SGD:
+   whose two hidden layers use that initializer (the output layer is always Glorot uniform),
+   and train it with plain SGD:
    - in a TF1 session: a tf.compat.v1 graph, the TF1 initializer object built by tf1init's
      catalogue, variables initialized by ``tf1init.initialize_all(session, seed=...)``;
    - in Keras 3: the catalogue's exact Keras translation of the same initializer, ``model.fit``;
@@ -27,13 +28,10 @@ import sys
 
 import numpy as np
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow's start-up chatter
-import tensorflow as tf  # noqa: E402
+import tf1init  # importing tf1init does not import TensorFlow; its session functions do
+from tf1init.catalogue import find, translate  # the catalogue's data: no TensorFlow either
 
-import tf1init  # noqa: E402
-from tf1init.catalogue import find, translate  # noqa: E402
-from tf1init.catalogue.build import keras_initializer, tf1_initializer  # noqa: E402
-from tf1init.layers import dense  # noqa: E402
+tf = None  # TensorFlow: imported by load_tensorflow() when work begins, so --help answers at once
 
 # label -> (TF1 spelling, arguments); the Keras 3 form is the catalogue's translation of it.
 INITIALIZERS = {
@@ -46,6 +44,13 @@ HIDDEN = (64, 32)
 EARLY_EPOCHS = 3  # "early": the first three epochs
 LEARNING_RATE = 0.1
 BATCH_SIZE = 32
+
+
+def load_tensorflow():
+    """Import TensorFlow into ``tf``, without its C++ start-up logging unless TF_CPP_MIN_LOG_LEVEL is set."""
+    global tf
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import tensorflow as tf
 
 
 def load_digits_split(seed=0):
@@ -67,6 +72,9 @@ def batches(n, epoch_seed):
 
 def train_tf1(spelling, args, data, epochs, seed):
     """The MLP in a tf.compat.v1 graph and session; validation (loss, accuracy) per epoch."""
+    from tf1init.catalogue.build import tf1_initializer
+    from tf1init.layers import dense
+
     x_train, x_val, y_train, y_val = data
     graph = tf.Graph()
     with graph.as_default():
@@ -93,6 +101,8 @@ def train_tf1(spelling, args, data, epochs, seed):
 
 def train_keras(spelling, args, data, epochs, seed):
     """The same MLP in Keras 3, hidden kernels from the catalogue's translation of ``spelling``."""
+    from tf1init.catalogue.build import keras_initializer
+
     x_train, x_val, y_train, y_val = data
     tf.keras.utils.set_random_seed(seed)
     layers = [tf.keras.Input((64,))]
@@ -114,6 +124,7 @@ def run(out="out", epochs=8, seed=0):
     """Train every (framework, initializer) pair; write the figure and summary.json; return the summary."""
     out = pathlib.Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    load_tensorflow()
     data = load_digits_split()
     report = {"epochs": epochs, "seed": seed, "train_size": len(data[0]), "val_size": len(data[1]),
               "keras_initializers": {}, "histories": {"tf1_session": {}, "keras3": {}}}
@@ -141,7 +152,7 @@ def plot(report, path):
     import matplotlib.pyplot as plt
 
     frameworks = {"tf1_session": "TF1 session (tf.compat.v1 + tf1init)", "keras3": "Keras 3"}
-    fig, axes = plt.subplots(2, 2, figsize=(11, 7), sharex=True)
+    fig, axes = plt.subplots(2, 2, figsize=(12, 7.5), sharex=True)
     for column, (key, title) in enumerate(frameworks.items()):
         for label, history in report["histories"][key].items():
             epochs = range(1, len(history["val_accuracy"]) + 1)
@@ -152,19 +163,32 @@ def plot(report, path):
         axes[1, column].set_xlabel("epoch")
     axes[0, 0].set_ylabel("accuracy")
     axes[1, 0].set_ylabel("cross-entropy")
-    axes[0, 0].legend(loc="lower right")
+    # One legend for the four panels, below them: inside a panel it would hide a curve.
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, [f"hidden layers: {label}" for label in labels], loc="lower center", ncol=4,
+               frameon=False)
     fig.suptitle("64-64-32-10 MLP on scikit-learn digits, SGD: hidden-layer initializers compared")
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
     fig.savefig(path, dpi=100)
     plt.close(fig)
 
 
+def build_parser():
+    parser = argparse.ArgumentParser(
+        description=" ".join(__doc__.split("\n\n")[0].split()),  # the docstring's first paragraph
+        epilog="Writes initializer_comparison.png and summary.json to --out.")
+    parser.add_argument("--out", default="out", help="output folder (default: %(default)s)")
+    parser.add_argument("--epochs", type=int, default=8, help="training epochs per network (default: %(default)s)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the initial values and the batches "
+                                                             "(default: %(default)s)")
+    return parser
+
+
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default="out", help="folder for initializer_comparison.png and summary.json")
-    parser.add_argument("--epochs", type=int, default=8)
-    parser.add_argument("--seed", type=int, default=0)
+    parser = build_parser()
     args = parser.parse_args(argv)
+    if args.epochs < 1:
+        parser.error(f"--epochs: needs at least 1, got {args.epochs}")
     report = run(args.out, args.epochs, args.seed)
     for framework, histories in report["histories"].items():
         print(framework)
