@@ -22,9 +22,15 @@ def test_outputs_are_written(custom):
     assert (out / "checkpoint" / "model_edited.ckpt.index").is_file()
 
 
+def test_printed_names_are_the_initializers_as_written(custom):
+    report = custom[0]
+    assert report["thresholded_uniform"]["initializer"] == "ThresholdedUniform(limit=10, threshold=5)"
+    assert report["clipped_normal"]["initializer"] == "ClippedNormal(stddev=1, k=2)"
+
+
 def test_thresholded_uniform_is_half_zeros_and_heavy_tailed(custom):
     report = custom[0]
-    stats = report["heavy_tailed"]
+    stats = report["thresholded_uniform"]
     # 65,536 draws: the zero fraction has std 0.002, the sample std about 0.3%
     assert stats["fraction_zero"] == pytest.approx(0.5, abs=0.01)
     assert 5.0 <= report["nonzero_abs_min"] and -10.0 <= stats["min"] and stats["max"] < 10.0
