@@ -14,6 +14,7 @@ import sys
 from tf1init.cli.progress import Progress, bytes_of, human_bytes
 from tf1init.errors import CheckpointError
 
+USES_TENSORFLOW = True  # diff reads values with TensorFlow (quiet unless --verbose)
 BAR_FROM = 256 << 20  # bytes to compare before a progress bar is worth showing
 
 
@@ -46,6 +47,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                            "max(|a|, |b|) (default 0); NaN never matches a number")
     diff.add_argument("--all", action="store_true", help="also list the tensors that are identical")
     diff.add_argument("--quiet", "-q", action="store_true", help="no progress bar on a terminal")
+    diff.add_argument("--verbose", action="store_true",
+                      help="show TensorFlow's own log lines (hidden by default)")
 
 
 def run(args) -> int:

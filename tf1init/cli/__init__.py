@@ -6,6 +6,11 @@ A subcommand module provides ``configure(parser)`` and ``run(args) -> int``, and
 ``parse(argv)``: the arguments of a plain command line without argparse, or None to let argparse
 read it (``tf1init migrate --check`` over a cached tree takes less time than importing argparse).
 Only the chosen subcommand's parser is built; ``tf1init --help`` (no subcommand) lists them all.
+
+A module that sets ``USES_TENSORFLOW = True`` checks its arguments and paths before importing
+TensorFlow, and runs with TensorFlow's log lines hidden (:mod:`tf1init.cli.tf_logs`) unless
+``--verbose`` is given, before the command's name (``tf1init --verbose doctor ...``, for every
+command: it sets the command's own ``--verbose``) or after it.
 """
 import importlib
 import sys
@@ -25,6 +30,8 @@ COMMANDS["ckpt"] = ("tf1init.checkpoints.ckpt_cli", "list a checkpoint's tensors
 COMMANDS["pitfalls"] = ("tf1init.pitfalls", "list the known TF1 initialization/restore pitfalls, or print one")
 COMMANDS["verify"] = ("tf1init.cli.verify", "run a TF1 program and its migration; compare variables and prints")
 
+VERBOSE = "--verbose"
+
 
 def build_parser(argv: "List[str]") -> "argparse.ArgumentParser":
     """The parser for this command line: the chosen subcommand's, or every summary when the
@@ -38,6 +45,9 @@ def build_parser(argv: "List[str]") -> "argparse.ArgumentParser":
         description="Initialize TF1 graph-mode variables correctly and fast, and migrate them to TF2.",
     )
     parser.add_argument("--version", action="version", version=f"tf1init {__version__}")
+    parser.add_argument(VERBOSE, action="store_true", default=argparse.SUPPRESS,  # main() reads it
+                        help="the command's --verbose: TensorFlow's own log lines (C++ start-up "
+                             "messages, deprecation warnings), which are hidden by default")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     chosen = argv[0] if argv else None
     for name, (module, summary) in COMMANDS.items():
@@ -53,15 +63,28 @@ def build_parser(argv: "List[str]") -> "argparse.ArgumentParser":
 
 def main(argv: "Optional[List[str]]" = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    verbose = bool(argv) and argv[0] == VERBOSE
+    if verbose:
+        argv = argv[1:]
+        if not argv:
+            argv = [VERBOSE]  # argparse says that a command is missing
+    args = None
     if argv and argv[0] in COMMANDS:
         command = importlib.import_module(COMMANDS[argv[0]][0])
         parse = getattr(command, "parse", None)
         args = parse(argv[1:]) if parse else None
-        if args is not None:
-            return int(command.run(args) or 0)
-    parser = build_parser(argv)
-    args = parser.parse_args(argv)
-    if not getattr(args, "run", None):
-        parser.print_help()
-        return 0 if not argv else 2
-    return int(args.run(args) or 0)
+    if args is None:
+        parser = build_parser(argv)
+        args = parser.parse_args(argv)
+        if not getattr(args, "run", None):
+            parser.print_help()
+            return 0 if not argv else 2
+        command = sys.modules[args.run.__module__]
+    if verbose:
+        args.verbose = True
+    if not getattr(command, "USES_TENSORFLOW", False):
+        return int(command.run(args) or 0)
+    from tf1init.cli.tf_logs import tensorflow_logs
+
+    with tensorflow_logs(getattr(args, "verbose", False)):
+        return int(command.run(args) or 0)

@@ -16,6 +16,8 @@ import re
 import sys
 import time
 
+USES_TENSORFLOW = True
+
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.description = (
@@ -34,6 +36,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="also write a PNG of the values, one panel per layer")
     parser.add_argument("--quiet", "-q", action="store_true",
                         help="no progress line on a terminal (the summary line stays)")
+    parser.add_argument("--verbose", action="store_true",
+                        help="show TensorFlow's own log lines (hidden by default)")
 
 
 EXPECTED = ("TARGET is a checkpoint prefix (PATH, with PATH.index next to it) or a folder of "

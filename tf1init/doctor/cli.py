@@ -13,6 +13,8 @@ import os
 import sys
 import time
 
+USES_TENSORFLOW = True
+
 # The same words as tf1init.doctor._load.EXPECTED (which imports TensorFlow);
 # tests/cli/test_fast_errors.py checks that both give the same message for the same input.
 EXPECTED = (
@@ -38,6 +40,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the diagnosis as JSON")
     parser.add_argument("--quiet", "-q", action="store_true",
                         help="no progress line on a terminal (the summary line stays)")
+    parser.add_argument("--verbose", action="store_true",
+                        help="show TensorFlow's own log lines (hidden by default)")
     parser.epilog = "exit status: 0 no findings, 1 findings, 2 unreadable input"
 
 
