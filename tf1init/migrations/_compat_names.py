@@ -12,6 +12,7 @@ CHANGED = "changed"  # both have tf.X, as different objects (parameters below)
 V1_ONLY = "v1-only"  # only tensorflow.compat.v1 has it (tf.Session, tf.log)
 MISSING = "missing"  # neither has it (tf.contrib, tf.layers.dense with Keras 3)
 OPEN = "open"  # under a module taken whole (tf.keras, tf.compat, tf.raw_ops)
+TF2_ONLY = "tf2-only"  # only TF2's tensorflow has it (tf.random.set_seed): TF2 code, not gone code
 
 _DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "compat_v1_names.txt")
 
@@ -33,7 +34,11 @@ def _table():
 
 
 def version() -> str:
-    return _table()[1]
+    """The TensorFlow version the table was read from, e.g. ``2.21.0``."""
+    import re
+
+    found = re.search(r"TensorFlow (\S+?):", _table()[1])
+    return found.group(1) if found else "2.x"
 
 
 def relative(full: str):
@@ -67,7 +72,7 @@ def status(full: str):
             return OPEN, "tf." + prefix, ""
         if mark == "M":
             continue
-        kind = {"=": SAME, "~": CHANGED, "-": V1_ONLY}[mark]
+        kind = {"=": SAME, "~": CHANGED, "-": V1_ONLY, "+": TF2_ONLY}[mark]
         return kind, "tf." + prefix, params
     return SAME, "tf." + name, ""  # a module: the same in both
 

@@ -132,6 +132,7 @@ class Context:
         self.rewritten_heads: Dict[str, int] = {}  # import alias -> calls through it a rule rebuilt
         self.carriers = False  # a removed statement left comments to move (see _transform)
         self.compat = False  # the file stays graph-mode through tensorflow.compat.v1 (rule TFI107)
+        self.whole_file = False  # LibCST must see every statement (a rewrite the tokens miss)
         self.blocked = False  # something keeps the file from running on TF2: leave it as it is
         self.names: List[Tuple[ast.AST, str]] = []  # every tf name written (chains, from-imports)
         self._index()
@@ -297,7 +298,7 @@ def _not_eager(ctx: Context, trust_rules: bool = True) -> Optional[str]:
         if id(node) in converted:
             continue
         kind, decided, params = names.status(full)
-        if kind in (names.SAME, names.OPEN):
+        if kind in (names.SAME, names.OPEN, names.TF2_ONLY):
             continue
         if kind == names.CHANGED:
             call = calls.get(id(node))
@@ -397,6 +398,8 @@ def _sparse(ctx: Context) -> Tuple[str, List[str]]:
     """The source with every top-level statement that no rule can touch replaced by a string
     placeholder spanning the same lines: LibCST then parses only what matters, and line and
     column positions stay those of the original file."""
+    if ctx.whole_file:
+        return ctx.source, []
     lines = ctx.source.splitlines(keepends=True)
     spans = []
     for stmt in ctx.tree.body:

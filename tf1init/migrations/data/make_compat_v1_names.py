@@ -83,11 +83,43 @@ def _params(function) -> str:
     return "(" + ",".join(names) + ")"
 
 
+def tf2_only(v2, v1_lines) -> list:
+    """``+ X`` for each public name of TF2's ``tensorflow`` that ``tensorflow.compat.v1`` lacks
+    (``tf.random.set_seed``): TF2 code, not gone code. Modules TF2 alone has count as open."""
+    known = {line.split(" ")[1] for line in v1_lines}
+    found, stack, seen = [], [("", v2)], set()
+    while stack:
+        prefix, module = stack.pop()
+        if id(module) in seen:
+            continue
+        seen.add(id(module))
+        try:
+            attrs = sorted(dir(module))
+        except Exception:
+            continue
+        for attr in attrs:
+            dotted = prefix + attr
+            if attr.startswith("_") or dotted in OPEN:
+                continue
+            try:
+                value = getattr(module, attr)
+            except Exception:
+                continue
+            if dotted not in known:
+                found.append(("M* " if inspect.ismodule(value) else "+ ") + dotted)
+            elif inspect.ismodule(value) and prefix.count(".") < 6:
+                stack.append((dotted + ".", value))
+    return found
+
+
 def render() -> str:
     from tf1init._tf import tf  # the one module that imports TensorFlow
 
-    header = f"# public names of tensorflow.compat.v1 in TensorFlow {tf.__version__}; M = module, M* = module whose names are not listed\n"
-    return header + "".join(line + "\n" for line in names(tf.compat.v1, tf))
+    header = (f"# TensorFlow {tf.__version__}: public names of tensorflow.compat.v1 (M = module, M* = "
+              "module whose names are not listed), and + for names only TF2's tensorflow has\n")
+    lines = names(tf.compat.v1, tf)
+    lines = sorted(set(lines + tf2_only(tf, lines)), key=lambda line: line.split(" ")[1])
+    return header + "".join(line + "\n" for line in lines)
 
 
 if __name__ == "__main__":

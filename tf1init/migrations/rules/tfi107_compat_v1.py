@@ -40,7 +40,7 @@ def _why_gone(name: str) -> str:
     for prefix, why in _GONE:
         if (name + ".").startswith(prefix) or name.startswith(prefix):
             return why
-    return f"TensorFlow {names.version().split()[-1]} has neither {name} nor tf.compat.v1.{name[3:]}"
+    return f"TensorFlow {names.version()} has neither {name} nor tf.compat.v1.{name[3:]}"
 
 
 def _tf_imports(ctx: Context) -> List[ast.stmt]:
@@ -106,6 +106,8 @@ def on_mode(ctx: Context) -> None:
         if kind == names.MISSING and not target.startswith("tensorflow.python"):
             if uses.get(local, 0) and uses.get(local, 0) == len(heads.get(local, ())):
                 drop.add(local)
+    call_funcs = {id(node.func) for node, _ in ctx.calls}
+    tf2_calls = ctx.plan["compat_tf2_calls"] = set()
     for node, full in ctx.names:
         if id(node) in converted_funcs or full.startswith("tf.python."):
             continue
@@ -117,7 +119,15 @@ def on_mode(ctx: Context) -> None:
         if id(node) in dense_funcs:
             continue  # converted, or reported above
         kind, decided, _ = names.status(full)
-        if kind == names.MISSING:
+        if kind == names.TF2_ONLY:
+            if id(node) in call_funcs:
+                tf2_calls.add(id(node))  # tf.random.set_seed(...) -> tf.compat.v2.random.set_seed(...)
+                continue
+            ctx.blocked = True
+            ctx.report(node, CODE, MANUAL, f"{dotted(node) or full}: TF2's name in a file that needs graph mode; "
+                                           f"write tf.compat.v2.{tf1(decided)[3:]} or make the file eager; the "
+                                           "file is left as it is")
+        elif kind == names.MISSING:
             ctx.blocked = True
             written = dotted(node) or full
             name = tf1(decided)
@@ -129,6 +139,7 @@ def on_mode(ctx: Context) -> None:
     if not imports:
         return
     ctx.compat = True
+    ctx.whole_file = ctx.whole_file or bool(tf2_calls)
     disabled = any(tf1(name) in _DISABLERS for _, name in ctx.calls)
     # After the last top-level TensorFlow import (one that stays) before TensorFlow is first
     # used; a file whose only TensorFlow imports were contrib ones gets it after the new import.
@@ -136,7 +147,10 @@ def on_mode(ctx: Context) -> None:
     staying = [node for node in ctx.tree.body if node in imports and not all(
         (a.asname or a.name).split(".")[0] in drop for a in node.names)]
     before = [node for node in staying if node.lineno < first_use]
-    at = before[-1] if before else (staying[0] if staying else None)
+    anywhere = [node for node in imports if not all((a.asname or a.name).split(".")[0] in drop for a in node.names)]
+    at = before[-1] if before else (staying[0] if staying else (anywhere[0] if anywhere else None))
+    if at is not None and at not in ctx.tree.body:
+        ctx.whole_file = True  # an import inside a function or a try: LibCST must see it
     ctx.plan[CODE] = {"drop": drop, "disable_at": None if disabled or at is None else at.lineno,
                       "with_new_import": not disabled and at is None,
                       "first": at or imports[0], "reason": ctx.graph_reason,
@@ -164,7 +178,15 @@ def after_mode(ctx: Context) -> bool:
 
 
 def on_call(ctx: Context, original: cst.Call, updated: cst.Call):
-    if not ctx.compat or tf1(ctx.cst_resolve(updated.func)) != "tf.layers.dense":
+    if not ctx.compat:
+        return updated
+    name = ctx.cst_resolve(updated.func)
+    if ctx.plan.get("compat_tf2_calls") and name and names.status(name)[0] == names.TF2_ONLY:
+        relative = names.relative(name)
+        ctx.report(original, CODE, FIXED, f"{ctx.written(updated.func)} -> tf.compat.v2.{relative}: TF2's name, "
+                                          "reached from a graph-mode file")
+        return updated.with_changes(func=cst.parse_expression(f"{ctx.handle()}.compat.v2.{relative}"))
+    if tf1(name) != "tf.layers.dense":
         return updated
     if "tf1init.layers" not in ctx.extra_imports:
         ctx.extra_imports.append("tf1init.layers")
@@ -361,6 +383,21 @@ RULE = Rule(
                 "h = tf1init.layers.dense(x, 8, activation=tf.nn.relu, name='hidden')\n"
             ),
             findings=("3:5 fixed: tf.layers.dense -> tf1init.layers.dense",),
+        ),
+        Example(
+            "tf2-name-in-a-graph-mode-file",
+            before=(
+                "import tensorflow as tf\n"
+                "tf.random.set_seed(3)\n"
+                "x = tf.placeholder(tf.float32)\n"
+            ),
+            after=(
+                "import tensorflow.compat.v1 as tf\n"
+                "tf.disable_v2_behavior()\n"
+                "tf.compat.v2.random.set_seed(3)\n"
+                "x = tf.placeholder(tf.float32)\n"
+            ),
+            findings=("2:1 fixed: tf.random.set_seed -> tf.compat.v2.random.set_seed",),
         ),
         Example(
             "already-compat",
