@@ -19,7 +19,7 @@ from .._model import FIXED
 from .._rule import Example, Rule
 
 CODE = "TFI108"
-_SEEDERS = ("tf.set_random_seed", "tf.random.set_random_seed", "tf.random.set_seed")
+_SEEDERS = ("tf.set_random_seed", "tf.random.set_random_seed")
 
 
 def _statements(ctx: Context) -> Dict[int, ast.Expr]:
