@@ -129,6 +129,17 @@ def test_on_mismatch_initialize_accepts_them_and_reports_them(tf, v1, old):
         tf1init.restore_or_initialize(m.session, old, policy="strict", on_mismatch="initialize")
 
 
+def test_the_scaffold_takes_the_same_choice(tf, v1, old):
+    """RestoreOrInitializeScaffold (MonitoredTrainingSession) raises by default too, and passes
+    on_mismatch= through."""
+    m = Model(tf, v1, "resource", NEXT_VERSION)
+    with pytest.raises(CheckpointMismatchError):
+        tf1init.RestoreOrInitializeScaffold(old).restore_or_initialize(m.session, old)
+    assert m.uninitialized() == ALL
+    report = tf1init.RestoreOrInitializeScaffold(old, on_mismatch="initialize").restore_or_initialize(m.session, old)
+    assert [mm.variable for mm in report.mismatched] == ["emb", "global_step"] and m.uninitialized() == []
+
+
 # --- 2: mappings reach partitioned variables, in init_from_checkpoint's forms ---------------
 
 TARGETS = {

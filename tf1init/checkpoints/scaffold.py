@@ -45,8 +45,8 @@ class RestoreOrInitializeScaffold(v1.train.Scaffold):
     """
 
     def __init__(self, checkpoint=None, *, selection=None, mapping=None, include=None,
-                 exclude=None, policy: str = "partial", seed: Optional[int] = None,
-                 saver_kwargs=None, **scaffold_kwargs):
+                 exclude=None, policy: str = "partial", on_mismatch: str = "raise",
+                 seed: Optional[int] = None, saver_kwargs=None, **scaffold_kwargs):
         """``checkpoint``: where to start when the session finds no checkpoint of its own (a
         pretrained model; None initializes everything). The other options are those of
         :func:`tf1init.restore_or_initialize`; ``saver_kwargs`` go to the Saver (for example
@@ -61,7 +61,7 @@ class RestoreOrInitializeScaffold(v1.train.Scaffold):
                 )
         self.checkpoint = checkpoint
         self.options = dict(selection=selection, mapping=mapping, include=include,
-                            exclude=exclude, policy=policy, seed=seed)
+                            exclude=exclude, policy=policy, on_mismatch=on_mismatch, seed=seed)
         self.saver_kwargs = dict(sharded=True, allow_empty=True, **(saver_kwargs or {}))
         check_saver_options(self.saver_kwargs)
         self.reports: List = []
