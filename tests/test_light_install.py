@@ -26,3 +26,11 @@ def test_the_runtime_names_what_to_install():
     with pytest.raises(ImportError, match=r"pip install 'tf1init\[tf\]'") as raised:
         tf1init.initialize_all  # noqa: B018 - the lazy facade loads the runtime here
     assert type(raised.value).__name__ == "TensorFlowMissingError"
+
+
+def test_a_command_that_needs_tensorflow_says_what_to_install(tmp_path):
+    (tmp_path / "model.py").write_text("def build():\n    return None\n")  # good arguments: work begins
+    done = subprocess.run([sys.executable, "-m", "tf1init", "doctor", f"{tmp_path / 'model.py'}:build"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "pip install 'tf1init[tf]'" in done.stderr and "Traceback" not in done.stderr

@@ -82,9 +82,15 @@ def main(argv: "Optional[List[str]]" = None) -> int:
         command = sys.modules[args.run.__module__]
     if verbose:
         args.verbose = True
-    if not getattr(command, "USES_TENSORFLOW", False):
-        return int(command.run(args) or 0)
-    from tf1init.cli.tf_logs import tensorflow_logs
+    try:
+        if not getattr(command, "USES_TENSORFLOW", False):
+            return int(command.run(args) or 0)
+        from tf1init.cli.tf_logs import tensorflow_logs
 
-    with tensorflow_logs(getattr(args, "verbose", False)):
-        return int(command.run(args) or 0)
+        with tensorflow_logs(getattr(args, "verbose", False)):
+            return int(command.run(args) or 0)
+    except ImportError as error:  # the light install: say what to install, no traceback
+        if type(error).__name__ != "TensorFlowMissingError":
+            raise
+        print(f"tf1init {argv[0] if argv else ''}: error: {error}", file=sys.stderr)
+        return 2
