@@ -213,23 +213,7 @@ def _drop_unused_from_imports(ctx: "Context", body, names):
     unused = {name for name in names if name not in seen.names}
     if not unused:
         return body
-    result = []
-    for statement in body:
-        if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1 and isinstance(
-            statement.body[0], cst.ImportFrom
-        ) and not isinstance(statement.body[0].names, cst.ImportStar):
-            node = statement.body[0]
-            keep = [a for a in node.names if (a.evaluated_alias or a.evaluated_name) not in unused]
-            if len(keep) != len(node.names):
-                if not keep:
-                    left = remove(ctx, statement)
-                    if left is not cst.RemovalSentinel.REMOVE:
-                        result.append(left)
-                    continue
-                keep[-1] = keep[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-                statement = statement.with_changes(body=[node.with_changes(names=keep)])
-        result.append(statement)
-    return result
+    return _drop_import_aliases(ctx, body, unused, kinds=(cst.ImportFrom,))
 
 
 def _imports_tensorflow(statement) -> bool:
@@ -289,14 +273,13 @@ def _contrib_aliases_left_unused(ctx: "Context"):
             and uses.get(local, 0) == ctx.rewritten_heads.get(local, 0)}
 
 
-def _drop_import_aliases(ctx: "Context", body, names):
-    """The top-level import statements without the aliases in ``names`` (a statement left with
-    none goes, its comments kept)."""
+def _drop_import_aliases(ctx: "Context", body, names, kinds=(cst.Import, cst.ImportFrom)):
+    """The top-level import statements (of ``kinds``) without the names they bind in ``names``;
+    a statement left with none goes, its comments kept."""
     result = []
     for statement in body:
         if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1 and isinstance(
-                statement.body[0], (cst.Import, cst.ImportFrom)) and not isinstance(
-                statement.body[0].names, cst.ImportStar):
+                statement.body[0], kinds) and not isinstance(statement.body[0].names, cst.ImportStar):
             node = statement.body[0]
             keep = [a for a in node.names
                     if (a.evaluated_alias or a.evaluated_name.split(".")[0]) not in names]

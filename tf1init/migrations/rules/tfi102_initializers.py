@@ -149,20 +149,11 @@ def on_call(ctx: Context, original: cst.Call, updated: cst.Call):
         return _to_compat(ctx, original, updated)
     if not ctx.eager:
         return updated
-    name = ctx.cst_resolve(updated.func)
-    spelling = _initializer(name) if name else None
-    if spelling is None:
+    found = _translated(ctx, original, updated, _initializer, _catalogue.translate)
+    if found is None:
         return updated
-    args, nodes, reason = bind(updated, spelling.params)
-    keras_call = None
-    if reason is None:
-        keras_call, reason = _catalogue.translate(spelling, args)
-    if keras_call is None:
-        ctx.report(original, CODE, MANUAL, f"{ctx.written(updated.func)} left as it is: {reason}")
-        return updated
+    keras_call, nodes = found
     new = build(ctx, keras_call, nodes)
-    if isinstance(updated.func, cst.Name):
-        ctx.rewritten_from_imports.add(updated.func.value)
     ctx.plan.setdefault("keras_initializers", set()).add(id(new))
     target = keras_call.target.rsplit(".", 1)[-1]
     note = f" ({keras_call.note})" if keras_call.note else ""
@@ -170,20 +161,30 @@ def on_call(ctx: Context, original: cst.Call, updated: cst.Call):
     return new
 
 
-def _to_compat(ctx: Context, original: cst.Call, updated: cst.Call):
+def _translated(ctx: Context, original: cst.Call, updated: cst.Call, spelling_of, translate):
+    """(the call to write, argument nodes) for an initializer call ``spelling_of`` knows, or None
+    (unknown, or reported for a person when ``translate`` has no form for its arguments)."""
     name = ctx.cst_resolve(updated.func)
-    spelling = _contrib(name) if name else None
+    spelling = spelling_of(name) if name else None
     if spelling is None:
-        return updated
+        return None
     args, nodes, reason = bind(updated, spelling.params)
     call = None
     if reason is None:
-        call, reason = _compat_call(spelling, args)
-    if call is None:  # on_mode checked the same on the ast: not reached
+        call, reason = translate(spelling, args)
+    if call is None:
         ctx.report(original, CODE, MANUAL, f"{ctx.written(updated.func)} left as it is: {reason}")
-        return updated
+        return None
     if isinstance(updated.func, cst.Name):
         ctx.rewritten_from_imports.add(updated.func.value)
+    return call, nodes
+
+
+def _to_compat(ctx: Context, original: cst.Call, updated: cst.Call):
+    found = _translated(ctx, original, updated, _contrib, _compat_call)  # on_mode checked it can
+    if found is None:
+        return updated
+    call, nodes = found
     ctx.report(original, CODE, FIXED, f"{ctx.written(updated.func)} -> tf.compat.v1.{call.target[3:]} ({call.note})")
     return build(ctx, call, nodes)
 
