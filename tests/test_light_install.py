@@ -34,3 +34,12 @@ def test_a_command_that_needs_tensorflow_says_what_to_install(tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert "pip install 'tf1init[tf]'" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_commands_built_on_numpy_say_what_to_install(tmp_path):
+    program = tmp_path / "p.py"
+    program.write_text("print(1)\n")
+    done = subprocess.run([sys.executable, "-m", "tf1init", "verify", str(program), str(program)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "pip install 'tf1init[tf]'" in done.stderr and "Traceback" not in done.stderr

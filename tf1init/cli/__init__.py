@@ -91,6 +91,9 @@ def main(argv: "Optional[List[str]]" = None) -> int:
             return int(command.run(args) or 0)
     except ImportError as error:  # the light install: say what to install, no traceback
         if type(error).__name__ != "TensorFlowMissingError":
-            raise
+            if getattr(error, "name", None) not in ("numpy", "matplotlib", "tensorflow"):
+                raise
+            error = (f"this command needs {error.name}, which the light install (the codemods alone) "
+                     "does not have: pip install 'tf1init[tf]'")
         print(f"tf1init {argv[0] if argv else ''}: error: {error}", file=sys.stderr)
         return 2
