@@ -102,6 +102,7 @@ _LAZY: "dict[str, str]" = {  # (no typing import: it costs more than a cached `m
     "PITFALLS": "tf1init.pitfalls",
     "RestoreOrInitializeScaffold": "tf1init.checkpoints.scaffold",
     "restoring_session_creator": "tf1init.checkpoints.scaffold",
+    "ClusterInitializer": "tf1init.cluster.protocol",  # cluster: chief restores, workers wait (issue 21)
 }
 
 __all__ = sorted(_LAZY) + ["__version__"]
