@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def task(mode, ports, task_index, variables, barrier):
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    from tf1init._tf import tf, v1
+    from tf1init._tf import v1
 
     v1.disable_eager_execution()
     spec = v1.train.ClusterSpec({"ps": [f"127.0.0.1:{ports[0]}"], "worker": [f"127.0.0.1:{p}" for p in ports[1:]]})

@@ -125,3 +125,18 @@ def test_worker_without_chief_times_out_naming_what_is_missing(tmp_path):
     finally:
         for task in tasks:
             task.kill()
+
+
+@pytest.mark.parametrize("arguments, message", [
+    ({"job": "trainer"}, "job 'trainer' is not in the cluster; its jobs are ['ps', 'worker']"),
+    ({"task": 5}, "task 5 of job 'worker' is not in the cluster; it has tasks [0, 1]"),
+    ({"ps_job": "params"}, "no parameter-server job 'params' in the cluster (jobs: ['ps', 'worker'])"),
+])
+def test_a_task_outside_the_cluster_is_refused_naming_the_cluster(tf, v1, arguments, message):
+    from tf1init.cluster import ClusterInitializer
+
+    spec = {"ps": ["127.0.0.1:1"], "worker": ["127.0.0.1:2", "127.0.0.1:3"]}
+    with tf.Graph().as_default():
+        with pytest.raises(ValueError) as error:
+            ClusterInitializer(spec, **arguments)
+    assert str(error.value) == message

@@ -14,8 +14,8 @@ from typing import Optional, Tuple
 
 from tf1init._tf import v1
 from tf1init.checkpoints.report import RestoreReport
+from tf1init.cluster.readiness import SESSION_LOST, ModelNotReadyError
 from tf1init.graph.selection import variable_name
-from tf1init.session.flags import initialized_flags
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,23 +56,24 @@ def latest(checkpoint) -> Optional[str]:
     return path
 
 
-def prepare_chief(session, global_variables, marker, checkpoint, restore_options) -> Tuple[
+def prepare_chief(session, probe, checkpoint, restore_options, deadline: float) -> Tuple[
         Optional[str], Optional[RestoreReport], Tuple[str, ...], int]:
     """Mark 'preparing', restore or initialize, publish a new generation.
 
     Returns (checkpoint used, restore report, kept names, generation)."""
     from tf1init.checkpoints.restore import restore_or_initialize
 
-    marker.mark_preparing(session)
+    probe.marker.mark_preparing(session)
+    seen = probe.look(session, deadline)  # the workers' own question: its run is set up once for all
+    if seen.unreachable or seen.chief == SESSION_LOST:
+        raise ModelNotReadyError(seen, 0)
+    holding = set(probe.names) - set(seen.not_ready)
     prefix = latest(checkpoint)
-    holding = {variable_name(v) for v, ok in zip(global_variables, initialized_flags(session, global_variables)) if ok}
     in_checkpoint = {name for name, _ in v1.train.list_variables(prefix)} if prefix else set()
-    selection = [v for v in global_variables
-                 if variable_name(v) in in_checkpoint or variable_name(v) not in holding]
-    chosen = {variable_name(v) for v in selection}
-    kept = tuple(sorted(holding - chosen))
+    selection = [v for v in probe.variables if variable_name(v) in in_checkpoint or variable_name(v) not in holding]
+    kept = tuple(sorted(holding - {variable_name(v) for v in selection}))
     report = restore_or_initialize(session, prefix, selection=selection, **restore_options) if selection else None
-    return prefix, report, kept, marker.publish(session)
+    return prefix, report, kept, probe.marker.publish(session)
 
 
 __all__ = ["ChiefReport", "prepare_chief", "latest"]

@@ -15,7 +15,9 @@ from typing import Optional, Union
 from tf1init._tf import v1
 from tf1init.cluster.chief import ChiefReport, prepare_chief
 from tf1init.cluster.marker import ReadyMarker
-from tf1init.cluster.readiness import NOT_STARTED, SESSION_LOST, Readiness, ReadinessProbe, wait_until_ready
+from tf1init.cluster.readiness import (
+    NOT_STARTED, SESSION_LOST, UNKNOWN, Readiness, ReadinessProbe, listening, wait_until_ready,
+)
 from tf1init.cluster.worker import WorkerReport, initialize_local
 from tf1init.session.sessions import as_session, session_config
 
@@ -67,7 +69,7 @@ class ClusterInitializer:
 
     def check(self, session) -> Readiness:
         """One look at the model, now (see :class:`tf1init.cluster.Readiness`)."""
-        return self.probe.look(as_session(session), time.monotonic() + self.poll + 5.0)
+        return self.probe.look(as_session(session), time.monotonic() + self.timeout)
 
     def parameter_servers_restarted(self, session) -> bool:
         """True when a parameter server restarted since this task saw the model ready: its
@@ -83,12 +85,11 @@ class ClusterInitializer:
         session = as_session(session, "ClusterInitializer.prepare")
         start = time.monotonic()
         if self.is_chief:
-            wait_until_reachable = self.probe.look(session, start + self.timeout)
-            if wait_until_reachable.unreachable:
+            if any(not listening(address) for address in self.probe.ps_addresses.values()):
                 wait_until_ready(session, _ReachableOnly(self.probe), timeout=self.timeout, poll=self.poll,
                                  on_wait=on_wait)
             prefix, report, kept, generation = prepare_chief(
-                session, self.global_variables, self.marker, self.checkpoint, self.restore_options)
+                session, self.probe, self.checkpoint, self.restore_options, start + self.timeout)
             self.generation = generation
             local = initialize_local(session, self.local_variables)
             return ChiefReport(prefix, report, kept, local, generation, time.monotonic() - start)
@@ -104,8 +105,8 @@ class _ReachableOnly:
         self.probe = probe
 
     def look(self, session, deadline: float) -> Readiness:
-        seen = self.probe.look(session, deadline)
-        return seen if seen.unreachable else Readiness(True, seen.chief, seen.generation)
+        unreachable = tuple(sorted(t for t, a in self.probe.ps_addresses.items() if not listening(a)))
+        return Readiness(not unreachable, UNKNOWN, unreachable=unreachable)
 
 
 def _on_job(device: str, job: str) -> bool:

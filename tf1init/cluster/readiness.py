@@ -69,6 +69,7 @@ class ReadinessProbe:
     """The ops that answer 'ready?' in one run, built once before the graph is finalized."""
 
     def __init__(self, graph, variables: Sequence, marker, ps_addresses: Dict[str, str]):
+        self.variables = list(variables)
         self.names = tuple(variable_name(v) for v in variables)
         self.marker = marker
         self.ps_addresses = dict(ps_addresses)
@@ -78,7 +79,7 @@ class ReadinessProbe:
 
     def look(self, session, deadline: float) -> Readiness:
         """One look; never blocks past ``deadline`` (time.monotonic()), even on a dead server."""
-        unreachable = tuple(task for task, address in sorted(self.ps_addresses.items()) if not _listening(address))
+        unreachable = tuple(task for task, address in sorted(self.ps_addresses.items()) if not listening(address))
         if unreachable:
             return Readiness(False, UNKNOWN, unreachable=unreachable, not_ready=self.names)
         fetches = [self.marker.is_set] + ([self.flags] if self.flags is not None else [])
@@ -120,7 +121,7 @@ def wait_until_ready(session, probe: ReadinessProbe, *, timeout: float = 300.0, 
         time.sleep(min(poll, max(0.0, deadline - now)))
 
 
-def _listening(address: str) -> bool:
+def listening(address: str) -> bool:
     host, _, port = address.rpartition(":")
     try:
         with socket.create_connection((host.strip("[]") or "127.0.0.1", int(port)), timeout=0.5):
