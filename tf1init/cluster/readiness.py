@@ -61,7 +61,9 @@ class ModelNotReadyError(Tf1initError, TimeoutError):
     """The model did not become ready in time; ``readiness`` says what was missing."""
 
     def __init__(self, readiness: Readiness, timeout: float):
-        super().__init__(f"{readiness}\nGave up after the timeout of {timeout:g} s.")
+        why = ("Gave up at once: this session cannot run again." if readiness.chief == SESSION_LOST
+               else f"Gave up after the timeout of {timeout:g} s.")
+        super().__init__(f"{readiness}\n{why}")
         self.readiness = readiness
 
 
@@ -84,17 +86,29 @@ class ReadinessProbe:
             return Readiness(False, UNKNOWN, unreachable=unreachable, not_ready=self.names)
         fetches = [self.marker.is_set] + ([self.flags] if self.flags is not None else [])
         answer = _run_until(session, fetches, deadline)
-        if isinstance(answer, tf.errors.AbortedError):
-            return Readiness(False, SESSION_LOST, not_ready=self.names)
-        if answer is None or isinstance(answer, Exception):  # a server that listens but does not answer (starting, stuck)
-            return Readiness(False, UNKNOWN, unreachable=tuple(sorted(self.ps_addresses)), not_ready=self.names)
+        failed = self._failed(answer)
+        if failed:
+            return failed
         marker_set = bool(answer[0])
         not_ready = tuple(n for n, ok in zip(self.names, answer[1].tolist() if len(answer) > 1 else []) if not ok)
         if not marker_set:
             return Readiness(False, NOT_STARTED, not_ready=not_ready)
-        generation = int(session.run(self.marker.value))
+        generation = _run_until(session, self.marker.value, deadline)
+        failed = self._failed(generation)
+        if failed:
+            return failed
+        generation = int(generation)
         chief = READY if generation else PREPARING
         return Readiness(chief == READY and not not_ready, chief, generation, not_ready)
+
+    def _failed(self, answer) -> Optional[Readiness]:
+        """The look for a run that aborted (a parameter server restarted under the session), or
+        that gave no answer (a server that listens but does not answer: starting, stuck)."""
+        if isinstance(answer, tf.errors.AbortedError):
+            return Readiness(False, SESSION_LOST, not_ready=self.names)
+        if answer is None or isinstance(answer, Exception):
+            return Readiness(False, UNKNOWN, unreachable=tuple(sorted(self.ps_addresses)), not_ready=self.names)
+        return None
 
 
 def wait_until_ready(session, probe: ReadinessProbe, *, timeout: float = 300.0, poll: float = 0.1,
