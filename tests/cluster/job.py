@@ -26,6 +26,7 @@ def main(argv):
     timeout = float(argv[4]) if len(argv) > 4 else 60.0
     from tf1init.checkpoints.saving import AtomicSaver
     from tf1init.cluster import ClusterInitializer, ModelNotReadyError
+    from tf1init.errors import Tf1initError
 
     server = v1.train.Server(spec, job_name="worker", task_index=task)
     here = f"/job:worker/task:{task}"
@@ -55,6 +56,9 @@ def main(argv):
     except ModelNotReadyError as error:
         say(event="not_ready", message=str(error), not_ready=list(error.readiness.not_ready),
             chief=error.readiness.chief, unreachable=list(error.readiness.unreachable))
+        return
+    except Tf1initError as error:
+        say(event="failed", error=type(error).__name__, message=str(error))
         return
     if init.is_chief:
         say(event="ready", chief=True, report=str(report), restored=list(report.restored),

@@ -127,6 +127,33 @@ def test_worker_without_chief_times_out_naming_what_is_missing(tmp_path):
             task.kill()
 
 
+def test_a_mismatched_checkpoint_stops_the_chief_and_workers_never_start(tmp_path, tf, v1):
+    """restore_or_initialize's safe default: w [5, 3] in the checkpoint, [4, 3] in the model
+    raises before any variable changes; the marker stays at 'preparing', so workers wait."""
+    from tf1init.checkpoints.saving import save_checkpoint
+
+    graph = tf.Graph()
+    with graph.as_default():
+        variables = [v1.Variable(np.zeros([5, 3], np.float32), name="w"), v1.Variable(np.zeros([3], np.float32), name="b")]
+        session = v1.Session(graph=graph)
+        session.run(v1.global_variables_initializer())
+    save_checkpoint(session, str(tmp_path), var_list=variables, global_step=1)
+    ports = ",".join(map(str, free_ports(3)))
+    tasks = []
+    try:
+        tasks.append(Task("ps", ports, log_dir=tmp_path))
+        tasks.append(Task("worker", ports, 0, tmp_path, log_dir=tmp_path))
+        tasks.append(Task("worker", ports, 1, tmp_path, 10.0, log_dir=tmp_path))
+        failed = tasks[1].expect("failed", timeout=30)
+        assert failed["error"] == "CheckpointMismatchError"
+        assert "'w'" in failed["message"] and "[4, 3]" in failed["message"] and "[5, 3]" in failed["message"]
+        waited = tasks[2].expect("not_ready", timeout=30)
+        assert waited["chief"] == "preparing" and waited["not_ready"] == ["w", "b", "head", "global_step"]
+    finally:
+        for task in tasks:
+            task.kill()
+
+
 @pytest.mark.parametrize("arguments, message", [
     ({"job": "trainer"}, "job 'trainer' is not in the cluster; its jobs are ['ps', 'worker']"),
     ({"task": 5}, "task 5 of job 'worker' is not in the cluster; it has tasks [0, 1]"),
