@@ -59,8 +59,9 @@ def heavy_imports(imported):
 
 
 def test_every_example_is_checked():
-    assert sorted(EXAMPLES) == ["custom_initializers", "deep_network_stability", "initializer_comparison",
-                                "transfer_learning", "variables_in_session", "variables_in_session_tf2"]
+    assert sorted(EXAMPLES) == ["cluster_job", "custom_initializers", "deep_network_stability",
+                                "initializer_comparison", "transfer_learning", "variables_in_session",
+                                "variables_in_session_tf2"]
 
 
 @pytest.mark.parametrize("name", sorted(EXAMPLES))
