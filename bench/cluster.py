@@ -16,12 +16,12 @@ Usage: python bench/cluster.py [--workers 4] [--variables 5000] [--rounds 1]
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from tf1init.cluster.localhost import free_ports
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -55,16 +55,6 @@ def task(mode, ports, task_index, variables, barrier):
         init.prepare(session)
     print(json.dumps({"task": task_index, "start": start, "ready": time.time()}), flush=True)
     sys.stdin.read()  # stay up (servers serve the others) until the bench closes stdin
-
-
-def free_ports(n):
-    sockets = [socket.socket() for _ in range(n)]
-    for s in sockets:
-        s.bind(("127.0.0.1", 0))
-    ports = [s.getsockname()[1] for s in sockets]
-    for s in sockets:
-        s.close()
-    return ports
 
 
 def one_round(mode, workers, variables):

@@ -20,7 +20,6 @@ import argparse
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -86,19 +85,10 @@ def say(index, text, **fields):
     print(json.dumps({"task": index, "text": text, **fields}), flush=True)
 
 
-def free_ports(n):
-    sockets = [socket.socket() for _ in range(n)]
-    for s in sockets:
-        s.bind(("127.0.0.1", 0))
-    ports = [s.getsockname()[1] for s in sockets]
-    for s in sockets:
-        s.close()
-    return ports
-
-
 def run_job(args, stop_after_save):
     """Start ps + 2 workers; stop at the first save at or after ``stop_after_save`` (SIGKILL to
     every process), or when both workers are done. Returns the steps the chief saved."""
+    from tf1init.cluster.localhost import free_ports  # tf1init.cluster loads TensorFlow
     ports = ",".join(map(str, free_ports(3)))
     command = [sys.executable, os.path.abspath(__file__), "--dir", args.dir, "--steps", str(args.steps),
                "--save-every", str(args.save_every), "--ports", ports]

@@ -3,25 +3,15 @@ import json
 import os
 import queue
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
+from tf1init.cluster.localhost import free_ports
 
 JOB = Path(__file__).with_name("job.py")
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_ports(n):
-    sockets = [socket.socket() for _ in range(n)]
-    for s in sockets:
-        s.bind(("127.0.0.1", 0))
-    ports = [s.getsockname()[1] for s in sockets]
-    for s in sockets:
-        s.close()
-    return ports
 
 
 class Task:
