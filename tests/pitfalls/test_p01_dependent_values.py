@@ -48,15 +48,20 @@ def test_raw_dependent_initial_values_race(mode_results, combination, record_pro
     assert report["raw_initial_value_separate_runs_equal"] is False
 
 
-def test_raw_dependent_initial_values_fail_in_default_sessions(mode_results):
-    """3-22% of fresh default sessions were measured failing fresh default sessions where TF races; across the racing
-    patterns and modes (400 sessions) at least one fails, near certainly."""
+def test_raw_dependent_initial_values_in_default_sessions_are_recorded(mode_results, record_property):
+    """How often TF's race shows with the default config (3-22% of fresh sessions measured on an
+    idle machine) depends on the load: on a busy 2-core CI machine all 400 sessions came out
+    right twice, so it is recorded here, not asserted. The race itself is asserted where it is
+    deterministic: with Grappler off (test_raw_dependent_initial_values_race), and no run ever
+    gives a wrong value (a failure or the right one)."""
     failures = {
-        (combination, pattern): mode_results[combination]["raw"][pattern]["default"][0]
+        (combination, pattern): mode_results[combination]["raw"][pattern]["default"]
         for combination, (_, races) in EXPECTED.items()
         for pattern, racing in races.items() if racing
     }
-    assert sum(failures.values()) >= 1, failures
+    for key, (failed, wrong) in failures.items():
+        record_property(f"{key} failures, default config", failed)
+        assert wrong == 0, key
 
 
 @pytest.mark.parametrize("combination", list(EXPECTED), ids=IDS)
