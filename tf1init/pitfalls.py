@@ -82,7 +82,7 @@ PITFALLS: Tuple[Pitfall, ...] = (
         ),
         raw_tests=(
             _T + "test_p01_dependent_values.py::test_raw_dependent_initial_values_race",
-            _T + "test_p01_dependent_values.py::test_raw_dependent_initial_values_fail_in_default_sessions",
+            _T + "test_p01_dependent_values.py::test_raw_dependent_initial_values_in_default_sessions_are_recorded",
         ),
         ours_tests=(_T + "test_p01_dependent_values.py::test_ours_orders_dependent_initial_values",),
     ),
