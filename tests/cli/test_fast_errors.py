@@ -4,7 +4,8 @@ import os
 
 import pytest
 
-from tf1init.doctor.cli import _TargetError, check_target
+from tf1init.doctor._target import check_target
+from tf1init.errors import DoctorInputError as _TargetError  # the same error early and late
 
 # Seconds in main(). Each takes 0.01-0.2 s alone and up to 2.2 s when all run at once on two busy
 # cores; importing TensorFlow takes 4-13 s alone. (That TensorFlow is not imported is the test.)
