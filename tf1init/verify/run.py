@@ -82,27 +82,6 @@ def check_program(label: str, path: str, python: str, mode: str = "plain") -> Pr
     return Program(label, os.path.abspath(path), python, mode)
 
 
-class _Progress:
-    """One line on stderr, rewritten in place while the programs run (only on a terminal)."""
-
-    def __init__(self, enabled: bool):
-        self.enabled = enabled and sys.stderr.isatty()
-        self.last = 0.0
-
-    def show(self, states: Sequence[str], force: bool = False) -> None:
-        now = time.monotonic()
-        if not self.enabled or (not force and now - self.last < 0.2):
-            return
-        self.last = now
-        sys.stderr.write("\r\033[K" + " | ".join(states))
-        sys.stderr.flush()
-
-    def done(self) -> None:
-        if self.enabled:
-            sys.stderr.write("\r\033[K")
-            sys.stderr.flush()
-
-
 def _stop(process: subprocess.Popen) -> None:
     if process.poll() is None:
         try:
@@ -161,7 +140,9 @@ def run_programs(programs: Sequence[Program], args: Sequence[str] = (), timeout:
     # Importing TF 2.x sets TF2_BEHAVIOR=1 in its process's environment; a TF 1.x child that
     # inherited it (verify called from a process that imported TensorFlow) would run as TF 2.
     env.pop("TF2_BEHAVIOR", None)
-    bar = _Progress(progress)
+    from tf1init.cli.progress import Progress  # the one progress line of every long command
+
+    bar = Progress(enabled=progress)
     with tempfile.TemporaryDirectory(prefix="tf1init-verify-") as tmp:
         running = []
         for index, program in enumerate(programs):
@@ -194,12 +175,12 @@ def run_programs(programs: Sequence[Program], args: Sequence[str] = (), timeout:
                         results[program.label] = _finish(program, process, started, folder, why,
                                                          stopped=not late)
                     break
-                bar.show([f"{p.label} {os.path.basename(p.path)}: "
-                          + ("done" if p.label in results else f"{elapsed:4.1f} s")
-                          for p, *_ in running])
+                bar.stage(" | ".join(f"{p.label} {os.path.basename(p.path)}: "
+                                     + ("done" if p.label in results else f"{elapsed:4.1f} s")
+                                     for p, *_ in running))
                 time.sleep(0.05)
         finally:
             for _, process, _, _ in running:
                 _stop(process)
-            bar.done()
+            bar.close()
     return tuple(results[p.label] for p in programs)
