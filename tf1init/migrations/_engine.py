@@ -133,6 +133,7 @@ class Context:
         self.carriers = False  # a removed statement left comments to move (see _transform)
         self.compat = False  # the file stays graph-mode through tensorflow.compat.v1 (rule TFI107)
         self.whole_file = False  # LibCST must see every statement (a rewrite the tokens miss)
+        self.new_tree: Optional[ast.Module] = None  # the rewrite's ast, once it is checked
         self.blocked = False  # something keeps the file from running on TF2: leave it as it is
         self.names: List[Tuple[ast.AST, str]] = []  # every tf name written (chains, from-imports)
         self._index()
@@ -367,7 +368,7 @@ def migrate_screened(source: str, path: str, rules: Optional[Iterable[Rule]] = N
     # a person (a random op called with *args) is tried the compat way too.
     if ctx.eager and any(rule.on_mode for rule in rules) and (
             result.changed or any(f.kind == MANUAL for f in result.findings)):
-        left = _left_in(result.new_source, path, rules)
+        left = _left_in(result.new_source, path, rules, ctx.new_tree)
         if left:  # the eager rewrite would not run: the compat route instead, saying why
             manual = [f for f in result.findings if f.kind == MANUAL]
             why = f"{manual[0].message} at {manual[0].line}:{manual[0].col}" if manual else left
@@ -375,9 +376,9 @@ def migrate_screened(source: str, path: str, rules: Optional[Iterable[Rule]] = N
     return result
 
 
-def _left_in(new_source: str, path: str, rules) -> Optional[str]:
+def _left_in(new_source: str, path: str, rules, tree=None) -> Optional[str]:
     """What keeps a rewritten text from running as eager TF2, or None."""
-    ctx = Context(new_source, path, ast.parse(new_source), rules)
+    ctx = Context(new_source, path, tree if tree is not None else ast.parse(new_source), rules)
     for node, name in ctx.calls:
         if is_graph_only(name):
             line, col = ctx.ast_pos(node)
@@ -459,7 +460,7 @@ def _rewrite(ctx: Context) -> FileResult:
     if new_source == ctx.source:
         return FileResult(ctx.path, UNCHANGED, ctx.source, ctx.source, findings)
     try:
-        ast.parse(new_source)
+        ctx.new_tree = ast.parse(new_source)  # checked here, read again by _left_in
     except SyntaxError as error:  # a bug of ours: never write it
         return FileResult(ctx.path, FAILED, ctx.source, ctx.source, findings,
                           error=f"{ctx.path}: internal error, the rewrite does not parse ({error}); file left as it is")
