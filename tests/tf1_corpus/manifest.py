@@ -83,6 +83,34 @@ PROGRAMS = (
     Program("rnn_cell_digits", "rnn_cell_digits.py",
             "tf.nn.rnn_cell.BasicRNNCell + tf.nn.dynamic_rnn: Keras 3 removed the cell, a known "
             "blocker", blockers=(("rnn_cell_digits.py", 18, 8),)),
+    Program("fetch_variables", "fetch_variables.py",
+            "variables fetched with the cost and the train op in one sess.run list "
+            "(cost_val, W_val, b_val, _ = sess.run([cost, W, b, train])), shape=[None] placeholders, "
+            "tf.Session() without `with` and never closed, predictions for one and two inputs"),
+    Program("gradients_apply", "gradients_apply.py",
+            "optimizer.compute_gradients(cost) + apply_gradients(grads_and_vars) with Adam instead of "
+            "minimize, softmax by hand with tf.log, accuracy from tf.argmax/tf.equal/tf.cast, a "
+            "sess.run inside a print's format arguments"),
+    Program("global_step", "global_step.py",
+            "tf.Variable(0, trainable=False, name='global_step') incremented by "
+            "MomentumOptimizer.minimize(cost, global_step=...), sess.run(global_step) printed with "
+            "the cost"),
+    Program("two_sessions", "two_sessions.py",
+            "two `with tf.Session()` blocks on one graph: the second re-runs the initializer and "
+            "evaluates the untrained model, starting from the same initial values ('initial W "
+            "again' is an exact record)"),
+    Program("model_function", "model_function.py",
+            "forward pass as a Python function over module-level weights/biases dicts "
+            "(aymericdamien style), tf.placeholder('float'), softmax_cross_entropy_with_logits_v2, "
+            "GradientDescentOptimizer, mini-batches sliced from numpy, Tensor.eval(feed_dict) "
+            "inside `with tf.Session()`"),
+    Program("interactive_eval", "interactive_eval.py",
+            "tf.InteractiveSession with tf.name_scope around every layer: initializer.run(), "
+            "train_step.run(feed_dict=...), cost.eval(feed_dict=...), W.eval(), accuracy.eval"),
+    Program("layer_loop", "layer_loop.py",
+            "layers built by a module-level `for` loop over layer sizes, tf.Variable weights and "
+            "biases appended to lists, h = tf.nn.relu(tf.matmul(h, W) + b) chained, "
+            "sigmoid_cross_entropy_with_logits, variables printed by iterating the list"),
 )
 
 # Programs whose migration does not yet run on today's TensorFlow and print their golden output
