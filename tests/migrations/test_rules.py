@@ -14,7 +14,8 @@ def test_rules_are_found_and_well_formed():
     from tf1init.migrations import _registry
 
     rules = all_rules()
-    assert [r.code for r in rules] == ["TFI101", "TFI102", "TFI103", "TFI104", "TFI105", "TFI106", "TFI107", "TFI108"]
+    assert [r.code for r in rules] == ["TFI101", "TFI102", "TFI103", "TFI104", "TFI105", "TFI106", "TFI107", "TFI108",
+                                         "TFI109"]
     assert _registry.codes() == tuple(r.code for r in rules)  # known without importing a rule
     for rule in rules:
         assert re.fullmatch(r"TFI\d{3}", rule.code) and re.fullmatch(r"[a-z][a-z-]+", rule.name)
@@ -68,6 +69,7 @@ def test_mixed_file_is_never_half_converted():
         "import tensorflow as tf\n"
         "w = tf.get_variable('w', [3], initializer=tf.zeros_initializer())\n"
         "x = tf.placeholder(tf.float32, [3])\n"
+        "tf.add_to_collection('inputs', x)\n"
         "with tf.Session() as sess:\n"
         "    sess.run(tf.global_variables_initializer())\n"
         "    print(sess.run(w))\n"
@@ -75,11 +77,11 @@ def test_mixed_file_is_never_half_converted():
     result = migrate_source(source, "mixed.py")  # graph-mode: nothing turned eager, all of it compat
     assert result.new_source == source.replace(
         "import tensorflow as tf\n", "import tensorflow.compat.v1 as tf\ntf.disable_v2_behavior()\n")
-    assert [(f.rule, f.kind) for f in result.findings] == [("TFI107", "fixed")]
+    assert [(f.rule, f.kind) for f in result.findings] == [("TFI107", "fixed"), ("TFI109", "warning")]
     gone = "h = tf.contrib.layers.fully_connected(x, 2)\n"
     blocked = migrate_source(source + gone, "mixed.py")  # one gone name: nothing changes
     assert blocked.new_source == source + gone
-    assert [(f.rule, f.kind, f.line) for f in blocked.findings] == [("TFI107", "manual", 7)]
+    assert [(f.rule, f.kind, f.line) for f in blocked.findings] == [("TFI109", "warning", 4), ("TFI107", "manual", 8)]
 
 
 def test_crlf_and_comments_survive():

@@ -7,6 +7,7 @@ Migrations that are not there yet are strict xfails, listed in the manifest's NO
 import concurrent.futures
 import dataclasses
 import importlib.util
+import io
 import json
 import math
 import os
@@ -15,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tokenize
 
 import pytest
 
@@ -124,7 +126,8 @@ def corpus(request, tmp_path_factory):
     if python:
         result.originals = {p.name: pool.submit(run_program, p, python, CORPUS, tmp / "tf1" / p.name)
                             for p in manifest.PROGRAMS if ("test_original_prints_the_golden_output", p.name) in wanted}
-    if any(test == "test_migration_prints_the_golden_output" for test, _ in wanted):
+    if any(test in ("test_migration_prints_the_golden_output", "test_lifted_programs_are_eager_tf2")
+           for test, _ in wanted):
         result.folder = tmp / "migrated"
         shutil.copytree(CORPUS, result.folder, ignore=shutil.ignore_patterns(
             "expected", "manifest.py", "regenerate.py", "__pycache__"))
@@ -183,6 +186,25 @@ def test_migration_prints_the_golden_output(corpus, program):
     problems = differences(program, golden(program), run.stdout)
     more = [f"... and {len(problems) - 4} more"] if len(problems) > 4 else []
     assert not problems, f"migrated {program.entry} prints other numbers:\n" + "\n".join(problems[:4] + more)
+
+
+GRAPH_MODE = re.compile(r"\b(?:Session|InteractiveSession|placeholder|disable_v2_behavior|"
+                        r"global_variables_initializer)\b")
+
+
+@pytest.mark.parametrize("name", sorted(manifest.EAGER))
+def test_lifted_programs_are_eager_tf2(corpus, name):
+    """The session programs of manifest.EAGER come out as eager TF2 (rule TFI109), and the report
+    says so at their session."""
+    program = next(p for p in manifest.PROGRAMS if p.name == name)
+    text = (corpus.folder / program.entry).read_text(encoding="utf-8")
+    code = [t.string for t in tokenize.generate_tokens(io.StringIO(text).readline) if t.type == tokenize.NAME]
+    left = sorted(set(GRAPH_MODE.findall(" ".join(code)))) + (["compat.v1"] if "compat.v1" in text else [])
+    assert not left, f"migrated {program.entry} still holds {left}:\n{text}"
+    assert "@tf.function" in text and "tf.GradientTape()" in text
+    lifted = [f for f in corpus.report["findings"] if f["rule"] == "TFI109"
+              and pathlib.Path(f["file"]).resolve() == (corpus.folder / program.entry).resolve()]
+    assert [f["kind"] for f in lifted] == ["fixed"], lifted
 
 
 GOLDEN = "initial W: [ 0.15111303 -0.7233987\n  0.4218123 ]\nstep 0 loss 0.88840234\nAccuracy: 1.0\n"

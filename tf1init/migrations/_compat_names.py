@@ -83,6 +83,10 @@ def _split(params: str):
     return v1.strip("()").split(","), v2.strip("()").split(",")
 
 
+# Parameters TF2 renamed without changing what they mean (``filter`` is ``filters``).
+SAME_MEANING = {"filter": "filters", "value": "input"}
+
+
 def same_call(params: str, positional: int, keywords) -> bool:
     """Whether a call with ``positional`` arguments and these keyword names means the same with
     TF2's function as with TF1's: each positional slot has the same parameter name on both sides,
@@ -97,7 +101,19 @@ def same_call(params: str, positional: int, keywords) -> bool:
             return False
         if a.startswith("*") and b.startswith("*"):
             break
-        if a != b or a.startswith("*"):
+        if (a != b and SAME_MEANING.get(a) != b) or a.startswith("*"):
             return False
     accepts_any = any(p.startswith("**") for p in v2)
     return all(k in v2 or accepts_any for k in keywords)
+
+
+def twin(full: str):
+    """``tf.math.log`` for ``tf.log``: the TF2 name of the very object a v1-only name is, so a
+    call keeps its meaning under TF2's spelling; None when TF2 has no such name."""
+    name = relative(full)
+    if name is None:
+        return None
+    entry = _table()[0].get(name)
+    if entry is None or entry[0] != "-" or not entry[1]:
+        return None
+    return "tf." + entry[1]

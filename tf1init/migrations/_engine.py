@@ -14,6 +14,7 @@ import ast
 import re
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
+from ._naming import dotted, tf1  # noqa: F401  (the rules import them from here too)
 from ._model import CHANGED, FAILED, FIXED, MANUAL, UNCHANGED, FileResult, Finding
 from ._prefilter import mentions, tokens
 from ._rule import Rule
@@ -39,13 +40,6 @@ GRAPH_ONLY_PREFIXES = ("tf.layers.", "tf.contrib.slim.", "tf.estimator.", "tf.co
 GRAPH_ONLY_SUFFIXES = ("Optimizer",)
 
 
-def tf1(name: Optional[str]) -> Optional[str]:
-    """``tf.compat.v1.X`` and ``tf.X`` are the same TF1 symbol."""
-    if name and name.startswith("tf.compat.v1."):
-        return "tf." + name[len("tf.compat.v1."):]
-    return name
-
-
 def is_graph_only(name: str) -> bool:
     name = tf1(name)
     if name in GRAPH_ONLY:
@@ -55,18 +49,6 @@ def is_graph_only(name: str) -> bool:
     return name.startswith(GRAPH_ONLY_PREFIXES) or (
         name.startswith("tf.train.") and name.endswith(GRAPH_ONLY_SUFFIXES)
     )
-
-
-def dotted(node) -> Optional[str]:
-    """``a.b.c`` for a Name/Attribute chain of CPython ast, else None."""
-    parts = []
-    while type(node) is ast.Attribute:
-        parts.append(node.attr)
-        node = node.value
-    if type(node) is ast.Name:
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return None
 
 
 def cst_dotted(node) -> Optional[str]:
@@ -346,6 +328,13 @@ def migrate_screened(source: str, path: str, rules: Optional[Iterable[Rule]] = N
     ) or "initialized_value" in source or (any(rule.on_mode for rule in rules) and _not_eager(ctx))
     if not wanted:
         return FileResult(path, UNCHANGED, source, source)
+    if graph_reason is None and "TFI109" in ctx.codes:
+        from . import lift
+
+        if lift.candidate(ctx):
+            lifted = lift.try_lift(ctx, rules, migrate_screened, _left_in)
+            if lifted is not None:
+                return lifted
     for rule in rules:
         if rule.analyze:
             rule.analyze(ctx)

@@ -23,7 +23,8 @@ def names(root, v2) -> list:
     """One line per public name of ``root`` (dotted, no ``tf.``), with a mark: ``M`` a module
     (``M*`` an OPEN one), ``=`` the same object in TF2's ``tensorflow`` (``v2``), ``~`` a
     different object there (followed by both parameter lists: ``tf.nn.dropout`` takes
-    ``keep_prob`` second in TF1 and ``rate`` in TF2), ``-`` absent in TF2."""
+    ``keep_prob`` second in TF1 and ``rate`` in TF2), ``-`` absent in TF2 (followed by the name
+    TF2 exports the very same object under, if any: ``- log math.log``)."""
     found, seen, stack = [], set(), [("", root)]
     while stack:
         prefix, module = stack.pop()
@@ -59,10 +60,42 @@ def _in_v2(v2, dotted: str, value) -> str:
         try:
             node = getattr(node, part)
         except Exception:
-            return "-"
+            twin = _twin(v2, value)
+            return "- " + twin if twin else "-"
     if node is value:
         return "="
     return "~ " + _params(value) + _params(node)
+
+
+_V2_INDEX = {}
+
+
+def _twin(v2, value):
+    """The TF2 name of the very same object (``math.log`` for v1's ``log``; the shortest, then
+    the first alphabetically), so a TF1 call keeps its meaning under the TF2 spelling."""
+    if not _V2_INDEX:
+        stack, seen = [("", v2)], set()
+        while stack:
+            prefix, module = stack.pop()
+            if id(module) in seen:
+                continue
+            seen.add(id(module))
+            for attr in sorted(dir(module)):
+                dotted = prefix + attr
+                if attr.startswith("_") or dotted in OPEN:
+                    continue
+                try:
+                    found = getattr(module, attr)
+                except Exception:
+                    continue
+                if inspect.ismodule(found):  # the API's own modules, not TensorFlow's internals
+                    if getattr(found, "__name__", "").startswith("tensorflow._api.") and prefix.count(".") < 6:
+                        stack.append((dotted + ".", found))
+                elif callable(found):
+                    best = _V2_INDEX.get(id(found))
+                    if best is None or (len(dotted), dotted) < (len(best), best):
+                        _V2_INDEX[id(found)] = dotted
+    return _V2_INDEX.get(id(value)) if callable(value) else None
 
 
 def _params(function) -> str:

@@ -11,6 +11,10 @@ whole tutorial programs there and compares. One op more or less shifts every lat
 construct whose count is not known raises ``Uncountable`` instead of guessing; what comes after
 the last random op is never counted.
 
+Programs make their layers through their own functions (``weight_variable(shape)``, a ``conv_net``
+with a dropout inside); a call of one runs its body as Python would, and each random op in it is
+keyed by the module-level call that got there as well, since every call builds its ops anew.
+
 What TF 1.15 builds (``|``: where the op seed is taken), the counts that are easy to get wrong:
   random_normal, truncated_normal  Const(shape) Const(mean) Const(stddev) | RandomStandardNormal Mul Add
   random_uniform                   Const Const Const | RandomUniform Sub Mul Add (int dtype: | RandomUniformInt)
@@ -28,11 +32,13 @@ What TF 1.15 builds (``|``: where the op seed is taken), the counts that are eas
 import ast
 import math
 import operator
+from collections import ChainMap
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 Resolve = Callable[[ast.AST], Optional[str]]
 IsGraphValue = Callable[[str], bool]
+Key = Union[int, Tuple[int, int]]  # id(call), or (id(module-level call of a function), id(call in its body))
 
 
 class Uncountable(Exception):
@@ -43,6 +49,19 @@ class Uncountable(Exception):
         self.what = what
         where = f"{node.lineno}:{node.col_offset + 1}: " if hasattr(node, "lineno") else ""
         super().__init__(f"{where}{what}")
+
+
+class _Unsound(Uncountable):
+    """Counting went past a random op whose seed it cannot report right: raised even after the
+    last random op, since stopping quietly would leave a wrong or missing seed behind."""
+
+
+class _Return(Exception):
+    """A ``return`` in a function of the program being run: carries its value to the call."""
+
+    def __init__(self, value):
+        super().__init__()
+        self.value = value
 
 
 # --- what an expression is worth while counting ---------------------------------------------
@@ -80,6 +99,12 @@ class DType:
 class Symbol:
     """A TF name used without calling it (an initializer class passed as ``initializer=``)."""
     name: str
+
+
+@dataclass(frozen=True, eq=False)
+class Function:
+    """One of the program's own module-level functions: a call to it runs its body."""
+    node: ast.FunctionDef
 
 
 @dataclass(frozen=True)
@@ -186,27 +211,43 @@ def _source(node: ast.AST) -> str:
 class _Graph:
     """Runs the statements abstractly, in Python's evaluation order, adding up TF 1.15's ops."""
 
-    def __init__(self, resolve: Resolve, is_graph_value: IsGraphValue):
+    def __init__(self, resolve: Resolve, is_graph_value: IsGraphValue,
+                 functions: Optional[Dict[str, ast.FunctionDef]] = None):
         self.resolve = resolve
         self.is_graph_value = is_graph_value
+        self.functions = dict(functions or {})
         self.ops = 0  # the graph's op count: the next random op's seed
         self.made = 0  # every op made, across tf.reset_default_graph()
-        self.seeds: Dict[int, int] = {}
-        self.visited = set()  # ids of the random-op calls already counted
-        self.env: Dict[str, Any] = {}
+        self.seeds: Dict[Key, int] = {}
+        self.visited = set()  # keys of the calls already counted (random ops among them)
+        self.globals: Dict[str, Any] = {}
+        self.env: Any = self.globals  # in a function's body: its locals, then the globals
         self.scope_inits: List[Optional[Init]] = []  # variable_scope(initializer=...) stack
         self.devices = False
+        self.site: Optional[int] = None  # id of the module-level call whose function runs now
+        self.calling: List[Tuple[str, frozenset]] = []  # the functions running: name, parameters
 
     # counting
     def add(self, n: int) -> None:
         self.ops += n
         self.made += n
 
+    def key(self, call: ast.AST) -> Key:
+        """A call's key: its id in a module-level statement; in a function's body, the id of the
+        module-level call that got there too, since every call of the function builds anew."""
+        return id(call) if self.site is None else (self.site, id(call))
+
     def draw(self, call: ast.AST, seeded: bool) -> None:
         """A random op is built here: TF 1.15 takes the op count as its op seed."""
-        self.visited.add(id(call))
-        if not seeded:
-            self.seeds[id(call)] = self.ops
+        key = self.key(call)
+        self.visited.add(key)
+        if seeded:
+            return
+        if key in self.seeds:
+            raise _Unsound(call, "this random op is built more than once for one call in the source (a loop, "
+                                 "or a function called twice within one call): TF 1.15 gave each build its "
+                                 "own op seed, and one seed= argument cannot carry them all")
+        self.seeds[key] = self.ops
 
     def convert(self, value, node: ast.AST, what: str = "an argument") -> int:
         """Ops ``tf.convert_to_tensor(value)`` creates: none for a tensor, one Const for a Python
@@ -263,8 +304,19 @@ class _Graph:
             self.with_(stmt)
         elif isinstance(stmt, ast.For):
             self.for_(stmt)
+        elif isinstance(stmt, ast.If):
+            test = self.value(stmt.test)
+            if isinstance(test, (Tensor, Unknown)):
+                raise Uncountable(stmt, "an If statement whose condition is a tensor or a value not known here: "
+                                        "which branch builds its ops is not known")
+            for inner in stmt.body if test else stmt.orelse:
+                self.run(inner)
+        elif isinstance(stmt, ast.Return) and self.calling:
+            raise _Return(None if stmt.value is None else self.value(stmt.value))
         elif isinstance(stmt, (ast.Pass, ast.Import, ast.ImportFrom)):
             pass
+        elif isinstance(stmt, ast.FunctionDef) and not self.calling and stmt.name in self.functions:
+            self.env[stmt.name] = Function(self.functions[stmt.name])
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             self.env[stmt.name] = Unknown("opaque", f"the function {stmt.name}")
         else:
@@ -338,8 +390,9 @@ class _Graph:
         loop = self.value(stmt.iter) if isinstance(stmt.iter, ast.Call) and _is_range(stmt.iter) else None
         if not isinstance(loop, range) or stmt.orelse or len(loop) > 10_000:
             raise Uncountable(stmt, "a for loop that is not over range(<int>)")
-        if _unseeded_random_calls(stmt.body, self.resolve):
-            raise Uncountable(stmt, "a random op inside a loop: one call, a different op seed each pass")
+        if _unseeded_random_calls(stmt.body, self.resolve, (), self.functions):
+            raise Uncountable(stmt, "a random op inside a loop (or a function called there that draws): "
+                                    "one call, a different op seed each pass")
         if any(isinstance(n, (ast.Break, ast.Continue)) for n in ast.walk(stmt)):
             raise Uncountable(stmt, "break/continue in a counted loop")
         for i in loop:
@@ -364,6 +417,8 @@ class _Graph:
             if isinstance(node, ast.Name):
                 if node.id in self.env:
                     return self.env[node.id]
+                if node.id in self.functions:
+                    return Function(self.functions[node.id])
                 if self.is_graph_value(node.id):
                     return Tensor(None, NOT_KNOWN, reads=None, variable=None)
                 return Unknown("outside", f"{node.id}, bound outside these statements")
@@ -491,6 +546,20 @@ class _Graph:
         return Tensor(dtype, _broadcast(left, right), _either(_reads(left), _reads(right)))
 
     def call(self, node: ast.Call):
+        result = self._call(node)
+        self.visited.add(self.key(node))  # counted whole: a function passed in and called drew, if it did
+        return result
+
+    def _call(self, node: ast.Call):
+        func = node.func
+        if isinstance(func, ast.Name):
+            own = self.env.get(func.id) if func.id in self.env else self.functions.get(func.id)
+            own = own.node if isinstance(own, Function) else own
+            if isinstance(own, ast.FunctionDef):
+                if func.id != own.name and not (self.calling and func.id in self.calling[-1][1]):
+                    raise Uncountable(node, f"{own.name}() called as {func.id}(): calls are followed by the "
+                                            "function's own name or through a parameter only")
+                return self.invoke(own, node)
         name = self.name_of(node.func)
         if name:
             model = MODELS.get(name)
@@ -535,12 +604,85 @@ class _Graph:
             dtype = _dtype_name(args["dtype"]) if "dtype" in args else "float32"
             if dtype is None:
                 raise Uncountable(node, "an initializer called with a dtype not known here")
-            self.visited.add(id(node))
+            self.visited.add(self.key(node))
             return self.initial(callee, args.get("shape"), dtype, node, node)
         if isinstance(callee, Symbol) and callee.name in MODELS:
             params, count = MODELS[callee.name]
             return count(self, node, self.bind_args(node, params, callee.name))
+        if isinstance(callee, Function):
+            raise Uncountable(node, f"{callee.node.name}() called through {_source(func)}: calls are followed "
+                                    "by the function's own name or through a parameter only")
         raise Uncountable(node, f"{_source(node)}: a call whose TF 1.15 op count is not known")
+
+    # the program's own functions
+    def invoke(self, fn: ast.FunctionDef, call: ast.Call):
+        """Runs ``fn``'s body for this call, its parameters bound to the arguments, as Python
+        would: the arguments first, in source order; the value is the one ``return`` gives."""
+        name = fn.name
+        if any(running == name for running, _ in self.calling):
+            raise Uncountable(call, f"{name}() calls itself: recursion is not counted")
+        if fn.decorator_list:
+            raise Uncountable(fn, f"{name}() is decorated: what its calls run is not known here")
+        spec = fn.args
+        if spec.vararg or spec.kwarg:
+            raise Uncountable(fn, f"{name}(*{(spec.vararg or spec.kwarg).arg}): a function taking *args or "
+                                  "**kwargs is not followed")
+        positional = [a.arg for a in [*spec.posonlyargs, *spec.args]]
+        keyword = [a.arg for a in spec.args] + [a.arg for a in spec.kwonlyargs]
+        given: Dict[str, Any] = {}
+        for i, arg in enumerate(call.args):
+            if isinstance(arg, ast.Starred):
+                raise Uncountable(arg, f"*args in a call of {name}()")
+            if i >= len(positional):
+                raise Uncountable(call, f"{name}() takes {len(positional)} positional arguments")
+            given[positional[i]] = self.value(arg)
+        for kw in call.keywords:
+            if kw.arg is None:
+                raise Uncountable(kw.value, f"**kwargs in a call of {name}()")
+            if kw.arg not in keyword or kw.arg in given:
+                raise Uncountable(call, f"{name}({kw.arg}=...): not a parameter, or given twice")
+            given[kw.arg] = self.value(kw.value)
+        defaults = dict(zip(positional[len(positional) - len(spec.defaults):], spec.defaults))
+        defaults.update((a.arg, d) for a, d in zip(spec.kwonlyargs, spec.kw_defaults) if d is not None)
+        local: Dict[str, Any] = {}
+        for param in positional + [a.arg for a in spec.kwonlyargs]:
+            if param in given:
+                local[param] = given[param]
+            elif param in defaults:
+                local[param] = self.default(name, defaults[param])
+            else:
+                raise Uncountable(call, f"{name}() called without its argument {param}")
+        saved = self.env, self.site
+        self.env = ChainMap(local, self.globals)
+        self.site = id(call) if self.site is None else self.site
+        self.calling.append((name, frozenset(local)))
+        try:
+            for stmt in fn.body:
+                self.run(stmt)
+            return None
+        except _Return as returned:
+            return returned.value
+        except Uncountable as error:
+            where = f"{call.lineno}:{call.col_offset + 1}"
+            raise type(error)(error.node, f"{error.what} (in {name}(), called at {where})") from None
+        finally:
+            self.env, self.site = saved
+            self.calling.pop()
+
+    def default(self, name: str, node: ast.expr):
+        """A default argument's value. Python computed it once, when the def ran, in the module's
+        names: one that builds TF ops built them then, not at each call."""
+        saved, made, drawn = self.env, self.made, len(self.visited)
+        self.env = self.globals
+        try:
+            value = self.value(node)
+        finally:
+            self.env = saved
+        if self.made != made:
+            error = _Unsound if len(self.visited) != drawn else Uncountable
+            raise error(node, f"a default argument of {name}() that builds TF ops: TF 1.15 built them once, "
+                              "when the def ran")
+        return value
 
     def plain_args(self, node: ast.Call) -> list:
         values = [self.value(a) for a in node.args] + [self.value(k.value) for k in node.keywords]
@@ -787,7 +929,7 @@ def _random_uniform(g, call, a):
 @_model("tf.nn.dropout", "x keep_prob noise_shape seed name rate")
 def _dropout(g, call, a):
     x = a.get("x")
-    g.visited.add(id(call))
+    g.visited.add(g.key(call))
     if (a.get("keep_prob") is None) == (a.get("rate") is None):
         raise Uncountable(call, "tf.nn.dropout needs exactly one of keep_prob and rate")
     rate = a.get("rate")
@@ -849,7 +991,7 @@ def _new_variable(g, call, value, dtype) -> Tensor:
                            "partitioner validate_shape use_resource custom_getter constraint synchronization "
                            "aggregation")
 def _get_variable(g, call, a):
-    g.visited.add(id(call))
+    g.visited.add(g.key(call))
     for key in ("regularizer", "caching_device", "partitioner", "use_resource", "custom_getter",
                 "synchronization", "aggregation"):
         if a.get(key) not in (None, False):
@@ -1239,13 +1381,24 @@ def _random_initializer(node: Optional[ast.AST], resolve: Resolve) -> bool:
     return random and not _seeded(node, params.index("seed"))
 
 
-def _unseeded_random_calls(statements: Iterable[ast.AST], resolve: Resolve,
-                           initializers: Iterable[str] = ()) -> List[ast.Call]:
-    """The calls in ``statements`` that may build a random op without an op seed (found by
-    reading, not counting: a get_variable is one unless its initializer is plainly not random;
-    ``initializers``: names bound to random initializers, whose calls draw too)."""
-    found = []
-    initializers = set(initializers)
+def _initializer_names(statements: Iterable[ast.AST], resolve: Resolve) -> set:
+    """The names these statements bind to an unseeded random initializer (``init = tf.random_normal_initializer()``)."""
+    return {t.id for s in statements for node in ast.walk(s)
+            if isinstance(node, ast.Assign) and _random_initializer(node.value, resolve)
+            for t in node.targets if isinstance(t, ast.Name)}
+
+
+def _unseeded_random_calls(statements: Iterable[ast.AST], resolve: Resolve, initializers: Iterable[str] = (),
+                           functions: Optional[Dict[str, ast.FunctionDef]] = None, site: Optional[int] = None,
+                           params: Iterable[str] = (), calling: Tuple[str, ...] = ()) -> List[Key]:
+    """The keys (see ``_Graph.key``) of the calls in ``statements`` that may build a random op
+    without an op seed, found by reading, not counting: a get_variable is one unless its
+    initializer is plainly not random; ``initializers``: names bound to random initializers,
+    whose calls draw too. A call of one of ``functions`` is followed into its body (and its
+    defaults); there a call of a parameter may draw too (a function or initializer passed in)."""
+    found: List[Key] = []
+    functions = functions or {}
+    initializers, params = set(initializers), set(params)
     todo = list(statements)
     while todo:
         node = todo.pop()
@@ -1254,12 +1407,20 @@ def _unseeded_random_calls(statements: Iterable[ast.AST], resolve: Resolve,
         todo.extend(ast.iter_child_nodes(node))
         if not isinstance(node, ast.Call):
             continue
+        key = id(node) if site is None else (site, id(node))
         name = _normal(resolve(node.func))
-        if name in RANDOM_OPS and not _seeded(node, RANDOM_OPS[name]):
-            found.append(node)
-        elif _random_initializer(node.func, resolve) or (
-                isinstance(node.func, ast.Name) and node.func.id in initializers):
-            found.append(node)
+        called = node.func.id if isinstance(node.func, ast.Name) else None
+        if called in functions and called not in params:
+            if called not in calling:  # a recursion is Uncountable when counted: the keys repeat
+                fn = functions[called]
+                found += _unseeded_random_calls(
+                    [*fn.args.defaults, *filter(None, fn.args.kw_defaults), *fn.body], resolve,
+                    initializers | _initializer_names(fn.body, resolve), functions,
+                    id(node) if site is None else site, _param_names(fn), (*calling, called))
+        elif name in RANDOM_OPS and not _seeded(node, RANDOM_OPS[name]):
+            found.append(key)
+        elif _random_initializer(node.func, resolve) or called in initializers or called in params:
+            found.append(key)
         elif name == "tf.get_variable":
             init = next((k.value for k in node.keywords if k.arg == "initializer"), None)
             if init is None and len(node.args) > 3:
@@ -1267,47 +1428,65 @@ def _unseeded_random_calls(statements: Iterable[ast.AST], resolve: Resolve,
             made_by = init.func if isinstance(init, ast.Call) else init
             init_name = _normal(resolve(made_by)) if init is not None else None
             if init_name not in NOT_RANDOM_INITIALIZERS:
-                found.append(node)
+                found.append(key)
     return found
+
+
+def _param_names(fn: ast.FunctionDef) -> set:
+    spec = fn.args
+    return {a.arg for a in [*spec.posonlyargs, *spec.args, *spec.kwonlyargs, spec.vararg, spec.kwarg] if a}
 
 
 # --- the interface --------------------------------------------------------------------------
 
-def op_seeds(statements, resolve, is_graph_value):
+def op_seeds(statements, resolve, is_graph_value, functions=None):
     """statements: module-level ast statements in program order, as TF1 runs them to build the graph
     (ast.Assign / ast.AugAssign / ast.Expr / ast.With for `with tf.name_scope(...)`/`tf.variable_scope` bodies;
-    for-loops over range(<int literal>) are unrolled when they hold no random op).
+    for-loops over range(<int literal>) are unrolled when they hold no random op; an `if` on a Python value
+    known here runs its branch).
     resolve(node) -> 'tf.X' canonical TF1 name of a dotted expression node (ast.Name/ast.Attribute) or None.
     is_graph_value(name: str) -> bool: True if a module-level Python name is bound to a tf Tensor/Variable/
     placeholder/Operation at that point (so `W * 2.0` is a Mul + a Const, while `lr * 2.0` is plain Python).
-    Returns dict: id(call node) -> op seed (int) for every random op call (tf.random_normal, tf.truncated_normal,
-    tf.random_uniform, their tf.random.* spellings, and tf.nn.dropout) that has no explicit `seed=` argument,
-    and for every tf.get_variable whose initializer draws without a seed (keyed by the get_variable call; an
-    initializer object called directly, `tf.glorot_uniform_initializer()((784, 10))`, is keyed by that call).
+    functions: name -> the module-level ast.FunctionDef of the program's own functions. A call `f(...)` of one
+    (in a statement, or in another such function's body) runs its body with its parameters bound to the
+    arguments (positional, keywords, defaults) and is worth what its `return` gives; a body that is not
+    straight-line (an if on a tensor, a while, recursion, *args) is Uncountable, naming its line.
+    Returns dict: key -> op seed (int), in the order TF 1.15 builds the ops, for every random op call
+    (tf.random_normal, tf.truncated_normal, tf.random_uniform, their tf.random.* spellings, and tf.nn.dropout)
+    that has no explicit `seed=` argument, and for every tf.get_variable whose initializer draws without a seed
+    (keyed by the get_variable call; an initializer object called directly,
+    `tf.glorot_uniform_initializer()((784, 10))`, is keyed by that call). The key is id(call node) for a call
+    in a module-level statement, and (id(site), id(call node)) for one in a function's body, where site is the
+    call in the module-level statement that got there (the outermost call, when functions call functions):
+    a function called twice gets two entries, one per call site.
     A dropout that TF 1.15 skips (keep_prob=1, rate=0) has no random op and no entry.
-    Raises Uncountable at the first construct it cannot count that comes BEFORE the last random op without seed
-    (after the last such random op nothing needs counting: stop there, never raise for later statements)."""
+    Raises Uncountable at the first construct it cannot count that comes BEFORE the last random op without seed,
+    random ops in the functions called counting too (after the last such random op nothing needs counting:
+    stop there, never raise for later statements). A random op built more than once for one key (a function
+    called twice within one call of another) always raises."""
     statements = list(statements)
-    graph = _Graph(resolve, is_graph_value)
-    initializers = {t.id for s in statements if isinstance(s, ast.Assign) and _random_initializer(s.value, resolve)
-                    for t in s.targets if isinstance(t, ast.Name)}
-    last = max((i for i, s in enumerate(statements) if _unseeded_random_calls([s], resolve, initializers)),
-               default=-1)
+    functions = dict(functions or {})
+    graph = _Graph(resolve, is_graph_value, functions)
+    initializers = _initializer_names(statements, resolve)
+
+    def random_keys(part):
+        return _unseeded_random_calls(part, resolve, initializers, functions)
+    last = max((i for i, s in enumerate(statements) if random_keys([s])), default=-1)
     for i, stmt in enumerate(statements[:last + 1]):
         try:
             graph.run(stmt)
+        except _Unsound:
+            raise
         except Uncountable:
-            left = [c for c in _unseeded_random_calls(statements[i:], resolve, initializers)
-                    if id(c) not in graph.visited]
-            if left:
+            if any(key not in graph.visited for key in random_keys(statements[i:])):
                 raise
             break
     return dict(graph.seeds)
 
 
-def op_counts(statements, resolve, is_graph_value) -> List[int]:
+def op_counts(statements, resolve, is_graph_value, functions=None) -> List[int]:
     """The number of ops TF 1.15 creates for each statement, in order (may raise Uncountable)."""
-    graph = _Graph(resolve, is_graph_value)
+    graph = _Graph(resolve, is_graph_value, functions)
     counts = []
     for stmt in statements:
         before = graph.made
@@ -1316,6 +1495,6 @@ def op_counts(statements, resolve, is_graph_value) -> List[int]:
     return counts
 
 
-def ops_created(statement, resolve, is_graph_value) -> int:
+def ops_created(statement, resolve, is_graph_value, functions=None) -> int:
     """The number of ops TF 1.15 creates for one statement run alone (may raise Uncountable)."""
-    return op_counts([statement], resolve, is_graph_value)[0]
+    return op_counts([statement], resolve, is_graph_value, functions)[0]

@@ -319,6 +319,7 @@ RULE = Rule(
                 "\n"
                 "x = tf.placeholder(tf.float32, [None, 1])\n"
                 "y = tf.log(x + 1.0)  # TF1 name\n"
+                "tf.add_to_collection('outputs', y)\n"
                 "with tf.Session() as sess:\n"
                 "    print(sess.run(y, {x: np.ones((2, 1))}))\n"
             ),
@@ -329,6 +330,7 @@ RULE = Rule(
                 "\n"
                 "x = tf.placeholder(tf.float32, [None, 1])\n"
                 "y = tf.log(x + 1.0)  # TF1 name\n"
+                "tf.add_to_collection('outputs', y)\n"
                 "with tf.Session() as sess:\n"
                 "    print(sess.run(y, {x: np.ones((2, 1))}))\n"
             ),
