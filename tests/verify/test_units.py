@@ -221,3 +221,27 @@ def test_harness_compiles_under_the_tf1_interpreter(tf1):
     result = subprocess.run([tf1, "-c", "import ast, sys; ast.parse(open(sys.argv[1]).read())",
                              HARNESS], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("name, optimizer_state", [
+    ("weight/Adam:0", True), ("weight/Adam_1:0", True), ("beta1_power:0", True), ("layer/W/Momentum:0", True),
+    ("adam/iteration:0", True), ("sgd/learning_rate:0", True), ("adam_1/weight_momentum:0", True),
+    ("weight:0", False), ("Adam:0", False), ("dense/kernel:0", False), ("global_step:0", False),
+])
+def test_optimizer_state_is_told_apart(name, optimizer_state):
+    """A lifted program trades TF1's slots for a Keras optimizer's variables: neither is missing."""
+    assert compare.is_optimizer_state(name) is optimizer_state
+    only = match.Pair(None, Variable(name, (), "float32", "resource", 0, None, "", None), None)
+    status = compare.compare_pair(only).status
+    assert status == (compare.OPTIMIZER if optimizer_state else MISSING)
+
+
+def test_printed_arrays_compare_as_records():
+    """numpy pads an array's numbers to the widest and wraps where the digits say: the same
+    numbers printed at other widths or wrapped elsewhere are the same record."""
+    tf1 = "Hypothesis: [0.11750233 0.20875576 0.58776534\n 0.66910744]\nAccuracy: 1.0\n"
+    tf2 = "Hypothesis: [0.11750234 0.20875576 0.5877652  0.66910744]\nAccuracy: 1.0\n"
+    same = prints.compare_prints(tf1, tf2, rtol=1e-6)
+    assert same.match, same.differences
+    other = prints.compare_prints(tf1, tf2.replace("Accuracy: 1.0", "Accuracy: 0.5"), rtol=1e-6)
+    assert [(d.line, d.reason) for d in other.differences] == [(3, "number 1.0 vs 0.5 (relative difference 0.5)")]

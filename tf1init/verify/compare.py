@@ -22,7 +22,24 @@ DIFFERENT = "different"
 INCONCLUSIVE = "inconclusive"
 MISSING = "missing"
 UNREAD = "not read"  # neither program ever initialized it: nothing to compare, nothing wrong
-STATUSES = (IDENTICAL, SAME_LAW, DIFFERENT, INCONCLUSIVE, MISSING, UNREAD)
+OPTIMIZER = "optimizer state"  # an optimizer's own variable on one side (TF1 slots, Keras 3 state)
+STATUSES = (IDENTICAL, SAME_LAW, DIFFERENT, INCONCLUSIVE, MISSING, UNREAD, OPTIMIZER)
+
+# TF1 names an optimizer's slots after the variable and the optimizer (``W/Adam_1:0``, plus
+# ``beta1_power``); Keras 3 puts its optimizer's variables under the optimizer's name
+# (``adam/iteration:0``, ``sgd/learning_rate:0``). A lifted program trades one set for the other,
+# so neither side's is compared (both start from the optimizer's fixed rules, not from draws).
+_TF1_SLOTS = ("Adam", "Adam_1", "Momentum", "Adagrad", "RMSProp", "RMSProp_1", "Adadelta", "Adadelta_1",
+              "Ftrl", "Ftrl_1")
+_KERAS_OPTIMIZERS = ("sgd", "adam", "adamw", "adagrad", "adadelta", "rmsprop", "adamax", "nadam", "ftrl", "lion")
+
+
+def is_optimizer_state(name: str) -> bool:
+    base = name.split(":")[0]
+    last = base.rsplit("/", 1)[-1]
+    first = base.split("/", 1)[0].lower()
+    return (base in ("beta1_power", "beta2_power") or ("/" in base and last in _TF1_SLOTS)
+            or ("/" in base and first.rstrip("_0123456789") in _KERAS_OPTIMIZERS))
 
 
 @dataclass(frozen=True)
@@ -151,6 +168,8 @@ def compare_pair(pair: Pair, thresholds: Thresholds = Thresholds()) -> VariableR
     if a is None or b is None:
         only = a or b
         side = "original" if a is not None else "migrated"
+        if is_optimizer_state(only.name):
+            return VariableResult(pair, OPTIMIZER, f"the {side} program's optimizer state, not compared")
         return VariableResult(pair, MISSING, f"only the {side} program creates {only.name} "
                                              f"{list(only.shape) if only.shape else ''}".rstrip())
     if a.values is None and b.values is None:

@@ -54,8 +54,23 @@ def normalize(line: str) -> str:
 
 
 def _split(line: str) -> Tuple[str, List[str]]:
+    """The line's text with each number replaced by a marker (the space numpy pads an array's
+    numbers with, to the width of the widest, ignored), and the numbers."""
     numbers = NUMBER.findall(line)
-    return NUMBER.sub("\0", line), numbers
+    text = re.sub(r"\s+", " ", NUMBER.sub("\0", line))
+    return re.sub(r" ?([\[\]]) ?", r"\1", text).strip(), numbers
+
+
+def records(text: str) -> List[Tuple[int, str]]:
+    """(first line number, text) of each printed record: a line and the lines after it that start
+    with a space (numpy wraps a long array so, and where it wraps depends on the digits)."""
+    found: List[Tuple[int, str]] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if found and line[:1] == " ":
+            found[-1] = (found[-1][0], found[-1][1] + " " + line.strip())
+        else:
+            found.append((number, line))
+    return found
 
 
 def last_digit_unit(text: str) -> float:
@@ -108,12 +123,15 @@ def compare_line(a: str, b: str, rtol: float, atol: float) -> Tuple[Optional[str
 
 def compare_prints(original: str, migrated: str, rtol: float = 1e-6,
                    atol: float = 0.0) -> PrintsComparison:
-    """Line by line; a line only one program printed counts as a difference."""
+    """Record by record (see ``records``); a record only one program printed counts as a
+    difference, reported at its first line."""
     lines_a, lines_b = original.splitlines(), migrated.splitlines()
+    records_a, records_b = records(original), records(migrated)
     differences, worst, differing = [], 0.0, 0
-    for index in range(max(len(lines_a), len(lines_b))):
-        a = lines_a[index] if index < len(lines_a) else None
-        b = lines_b[index] if index < len(lines_b) else None
+    for index in range(max(len(records_a), len(records_b))):
+        a = records_a[index][1] if index < len(records_a) else None
+        b = records_b[index][1] if index < len(records_b) else None
+        line = (records_a if index < len(records_a) else records_b)[index][0] - 1
         if a is None or b is None:
             reason = "only the original printed it" if b is None else "only the migrated printed it"
         else:
@@ -123,5 +141,5 @@ def compare_prints(original: str, migrated: str, rtol: float = 1e-6,
                 continue
         differing += 1
         if len(differences) < MAX_SHOWN:
-            differences.append(LineDifference(index + 1, a, b, reason))
+            differences.append(LineDifference(line + 1, a, b, reason))
     return PrintsComparison(len(lines_a), len(lines_b), differing, tuple(differences), worst)

@@ -10,7 +10,7 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Dict, List, Optional, Tuple
 
-from tf1init.verify.compare import (IDENTICAL, SAME_LAW, STATUSES, UNREAD, Thresholds,
+from tf1init.verify.compare import (IDENTICAL, OPTIMIZER, SAME_LAW, STATUSES, UNREAD, Thresholds,
                                     VariableResult)
 from tf1init.verify.prints import PrintsComparison
 from tf1init.verify.run import ProgramRun, Variable
@@ -36,7 +36,7 @@ class Settings:
 
     @property
     def passing(self) -> Tuple[str, ...]:
-        return (IDENTICAL, UNREAD) if self.strict else (IDENTICAL, SAME_LAW, UNREAD)
+        return (IDENTICAL, UNREAD, OPTIMIZER) if self.strict else (IDENTICAL, SAME_LAW, UNREAD, OPTIMIZER)
 
 
 @dataclass(frozen=True)
