@@ -1,8 +1,11 @@
 """The op seeds tf1init.migrations.lift.tf1_op_ids predicts, checked against real TF 1.15.
 
 One TF 1.15 process builds every program below in a fresh default graph (graph seed 777), and
-reports the ops each top-level statement created and the op seed (``seed2``) of each random op,
-in creation order. The prediction, made from the ast alone, must match both exactly. Statements
+reports the ops each top-level statement created and, in creation order, the op seed (``seed2``)
+of each random op and the program lines it was built from (the module-level statement's, and the
+innermost function body's when helper functions built it). The prediction, made from the ast
+alone, must match: the counts, the seeds in order, and each seed's key pointing at those lines.
+Statements
 marked ``# uncountable`` are where the module must stop counting (it says so, or stops silently
 after the last random op). The same process checks every TF parameter list the module binds
 arguments with against TF 1.15's own signatures.
@@ -56,8 +59,10 @@ for key, source in job["cases"].items():
     except Exception:
         out["cases"][key] = {"error": traceback.format_exc()}
         continue
-    seeds = [op.get_attr("seed2") for op in tf.get_default_graph().get_operations() if op.type in RANDOM]
-    out["cases"][key] = {"counts": counts, "types": types, "seeds": seeds}
+    ops = [op for op in tf.get_default_graph().get_operations() if op.type in RANDOM]
+    seeds = [op.get_attr("seed2") for op in ops]
+    lines = [[frame[1] for frame in op.traceback if frame[0] == key] for op in ops]
+    out["cases"][key] = {"counts": counts, "types": types, "seeds": seeds, "lines": lines}
 for name in job["names"]:
     try:
         obj = eval(name, {"tf": tf})
@@ -411,6 +416,133 @@ print(sess.run(B))
 sess.close()
 C = tf.Variable(tf.truncated_normal(shape=[1, 1]))
 """,
+    "deep MNIST for experts, through its helper functions": """
+def weight_variable(shape):
+    initial = tf.truncated_normal(shape, stddev=0.1)
+    return tf.Variable(initial)
+def bias_variable(shape):
+    initial = tf.constant(0.1, shape=shape)
+    return tf.Variable(initial)
+def conv2d(x, W):
+    return tf.nn.conv2d(x, W, strides=[1, 1, 1, 1], padding='SAME')
+def max_pool_2x2(x):
+    return tf.nn.max_pool(x, ksize=[1, 2, 2, 1], strides=[1, 2, 2, 1], padding='SAME')
+x = tf.placeholder(tf.float32, shape=[None, 784])
+y_ = tf.placeholder(tf.float32, shape=[None, 10])
+W_conv1 = weight_variable([5, 5, 1, 32])
+b_conv1 = bias_variable([32])
+x_image = tf.reshape(x, [-1, 28, 28, 1])
+h_conv1 = tf.nn.relu(conv2d(x_image, W_conv1) + b_conv1)
+h_pool1 = max_pool_2x2(h_conv1)
+W_conv2 = weight_variable([5, 5, 32, 64])
+b_conv2 = bias_variable([64])
+h_conv2 = tf.nn.relu(conv2d(h_pool1, W_conv2) + b_conv2)
+h_pool2 = max_pool_2x2(h_conv2)
+W_fc1 = weight_variable([7 * 7 * 64, 1024])
+b_fc1 = bias_variable([1024])
+h_pool2_flat = tf.reshape(h_pool2, [-1, 7*7*64])
+h_fc1 = tf.nn.relu(tf.matmul(h_pool2_flat, W_fc1) + b_fc1)
+keep_prob = tf.placeholder(tf.float32)
+h_fc1_drop = tf.nn.dropout(h_fc1, keep_prob)
+W_fc2 = weight_variable([1024, 10])
+b_fc2 = bias_variable([10])
+y_conv = tf.matmul(h_fc1_drop, W_fc2) + b_fc2
+cross_entropy = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=y_, logits=y_conv))  # uncountable
+""",
+    "deep MLP: weight() and bias() helpers, two calls a line": """
+def weight(shape):
+    return tf.Variable(tf.random_normal(shape, stddev=0.1))
+def bias(shape):
+    return tf.Variable(tf.zeros(shape))
+X = tf.placeholder(tf.float32, [None, 64])
+keep = tf.placeholder(tf.float32)
+W1, b1 = weight([64, 128]), bias([128])
+W2, b2 = weight([128, 64]), bias([64])
+W3, b3 = weight([64, 10]), bias([10])
+h1 = tf.nn.dropout(tf.nn.relu(tf.matmul(X, W1) + b1), keep)
+h2 = tf.nn.dropout(tf.nn.relu(tf.matmul(h1, W2) + b2), keep)
+logits = tf.matmul(h2, W3) + b3
+""",
+    "convolutional network: conv_net over weight dicts, its dropout inside": """
+def conv2d(x, W, b, strides=1):
+    x = tf.nn.conv2d(x, W, strides=[1, strides, strides, 1], padding='SAME')
+    x = tf.nn.bias_add(x, b)
+    return tf.nn.relu(x)
+def maxpool2d(x, k=2):
+    return tf.nn.max_pool(x, ksize=[1, k, k, 1], strides=[1, k, k, 1], padding='SAME')
+def conv_net(x, weights, biases, dropout):
+    x = tf.reshape(x, shape=[-1, 28, 28, 1])
+    conv1 = conv2d(x, weights['wc1'], biases['bc1'])
+    conv1 = maxpool2d(conv1, k=2)
+    conv2 = conv2d(conv1, weights['wc2'], biases['bc2'])
+    conv2 = maxpool2d(conv2, k=2)
+    fc1 = tf.reshape(conv2, [-1, weights['wd1'].get_shape().as_list()[0]])
+    fc1 = tf.add(tf.matmul(fc1, weights['wd1']), biases['bd1'])
+    fc1 = tf.nn.relu(fc1)
+    fc1 = tf.nn.dropout(fc1, dropout)
+    out = tf.add(tf.matmul(fc1, weights['out']), biases['out'])
+    return out
+X = tf.placeholder(tf.float32, [None, 784])
+Y = tf.placeholder(tf.float32, [None, 10])
+keep_prob = tf.placeholder(tf.float32)
+weights = {
+    'wc1': tf.Variable(tf.random_normal([5, 5, 1, 32])),
+    'wc2': tf.Variable(tf.random_normal([5, 5, 32, 64])),
+    'wd1': tf.Variable(tf.random_normal([7*7*64, 1024])),
+    'out': tf.Variable(tf.random_normal([1024, 10]))
+}
+biases = {
+    'bc1': tf.Variable(tf.random_normal([32])),
+    'bc2': tf.Variable(tf.random_normal([64])),
+    'bd1': tf.Variable(tf.random_normal([1024])),
+    'out': tf.Variable(tf.random_normal([10]))
+}
+logits = conv_net(X, weights, biases, keep_prob)
+prediction = tf.nn.softmax(logits)
+loss_op = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(logits=logits, labels=Y))  # uncountable
+""",
+    "a layer factory with default arguments, a name scope and an if": """
+def dense(x, n_in, n_out, stddev=0.1, activation=tf.nn.relu, name="dense"):
+    with tf.name_scope(name):
+        W = tf.Variable(tf.truncated_normal([n_in, n_out], stddev=stddev), name="W")
+        b = tf.Variable(tf.zeros([n_out]), name="b")
+        h = tf.matmul(x, W) + b
+        if activation is not None:
+            h = activation(h)
+        return h
+def get_weight(name, shape, *, init=tf.random_normal_initializer(stddev=0.01)):
+    with tf.variable_scope(name):
+        return tf.get_variable("w", shape, initializer=init)
+x = tf.placeholder(tf.float32, [None, 8])
+h1 = dense(x, 8, 16)
+h2 = dense(h1, 16, 16, stddev=0.05, activation=tf.nn.tanh, name="hidden")
+out = dense(h2, 16, 4, activation=None)
+v = get_weight("v", [4, 2])
+u = get_weight("u", [4, 2], init=tf.glorot_uniform_initializer())
+w = get_weight(shape=[2], name="w")
+""",
+    "one function called twice, nested, and in a loop without a random op": """
+def noisy(x, stddev=0.1):
+    return x + tf.random_normal(tf.shape(x), stddev=stddev)
+def weight_variable(shape):
+    return tf.Variable(tf.truncated_normal(shape, stddev=0.1))
+def layer(x, n_in, n_out):
+    W = weight_variable([n_in, n_out])
+    return tf.nn.relu(tf.matmul(x, W))
+def block(h, W, b):
+    return tf.nn.relu(tf.matmul(h, W) + b)
+def scaled(init, shape):
+    return tf.Variable(init(shape) * 2.0)
+x = tf.placeholder(tf.float32, [None, 4])
+a = noisy(x)
+b = noisy(noisy(a), stddev=0.5)
+h = layer(b, 4, 8)
+W = weight_variable([8, 8])
+for _ in range(3):
+    h = block(h, W, tf.zeros([8]))
+out = layer(h, 8, 2)
+s = scaled(tf.random_uniform_initializer(-1.0, 1.0), [2, 2])
+""",
 }
 
 # One statement each, after a common prelude; a random op after it checks its count in a seed.
@@ -492,28 +624,39 @@ def tf1():
     return result
 
 
-def random_calls_in_creation_order(statements, seeds):
-    """The predicted seeds in the order TF builds their ops: a call's op comes after its arguments'
-    ops, so by where each call ends."""
-    calls = [n for s in statements for n in ast.walk(s) if isinstance(n, ast.Call) and id(n) in seeds]
-    return [seeds[id(c)] for c in sorted(calls, key=lambda c: (c.end_lineno, c.end_col_offset))]
+def functions_of(statements):
+    return {s.name: s for s in statements if isinstance(s, ast.FunctionDef)}
+
+
+def lines_of(key, nodes):
+    """Where a key says its random op was built: the module-level call's lines, and for a call
+    in a function's body, that call's lines too (Python 3.7 tracebacks give one line in a call's
+    span, not always its first)."""
+    ids = key if isinstance(key, tuple) else (key,)
+    return [range(nodes[i].lineno, nodes[i].end_lineno + 1) for i in ids]
 
 
 def check(source, measured):
     assert "error" not in measured, measured.get("error")
     statements = ast.parse(source).body
+    functions = functions_of(statements)
     marked = [i for i, s in enumerate(statements) if "# uncountable" in source.splitlines()[s.end_lineno - 1]]
     countable = statements[:marked[0]] if marked else statements
-    predicted = op_counts(countable, resolve, no_outside_graph_values)
+    predicted = op_counts(countable, resolve, no_outside_graph_values, functions)
     wrong = [f"line {s.lineno}: {n} predicted, TF 1.15 made {m}: {t}" for s, n, m, t in
              zip(countable, predicted, measured["counts"], measured["types"]) if n != m]
     assert not wrong
     if marked:
         with pytest.raises(Uncountable):
-            op_counts(statements[:marked[0] + 1], resolve, no_outside_graph_values)
-    seeds = op_seeds(statements, resolve, no_outside_graph_values)
-    tf1_seeds = [s for s in measured["seeds"] if s < EXPLICIT]
-    assert random_calls_in_creation_order(statements, seeds) == tf1_seeds
+            op_counts(statements[:marked[0] + 1], resolve, no_outside_graph_values, functions)
+    seeds = op_seeds(statements, resolve, no_outside_graph_values, functions)
+    tf1 = [(seed, lines) for seed, lines in zip(measured["seeds"], measured["lines"]) if seed < EXPLICIT]
+    assert list(seeds.values()) == [seed for seed, _ in tf1]  # in the order TF 1.15 built them
+    nodes = {id(n): n for s in statements for n in ast.walk(s)}
+    for (key, seed), (_, lines) in zip(seeds.items(), tf1):
+        outer, *inner = lines_of(key, nodes)
+        assert lines[0] in outer and (not inner or lines[-1] in inner[0]), (seed, key, lines)
+        assert inner or len(lines) == 1, f"seed {seed}: built in a function's body at lines {lines}"
 
 
 @pytest.mark.parametrize("name", PROGRAMS)
@@ -636,3 +779,104 @@ def test_the_module_never_imports_tensorflow_or_numpy():
                          env={**os.environ, "PYTHONPATH": root}, timeout=60)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "[]"
+
+
+# --- the program's own functions, without TensorFlow -----------------------------------------
+
+CONV_NET = """
+def conv_net(x, dropout):
+    h = tf.nn.relu(tf.matmul(x, W))
+    h = tf.nn.dropout(h, dropout)
+    return h
+x = tf.placeholder(tf.float32, [None, 3])
+keep = tf.placeholder(tf.float32)
+W = tf.Variable(tf.random_normal([3, 3]))
+"""
+
+
+def seeds_of(source, functions=True):
+    statements = parse(source)
+    return statements, op_seeds(statements, resolve, no_outside_graph_values,
+                                functions_of(statements) if functions else None)
+
+
+def test_a_random_op_in_a_called_function_is_one_still_to_count():
+    """An uncountable statement before the call of a function that draws raises: stopping there
+    would leave the dropout inside without its seed."""
+    with pytest.raises(Uncountable, match="9:5: tf.layers.dense"):
+        seeds_of(CONV_NET + "h = tf.layers.dense(x, 3)\nout = conv_net(x, keep)\n")
+    statements, seeds = seeds_of(CONV_NET + "out = conv_net(x, keep)\nh = tf.layers.dense(x, 3)\n")
+    site = statements[-2].value
+    dropout = statements[0].body[1].value
+    # x, keep: 2; W: 3 Consts | 3 random ops, 3 for the variable; matmul, relu; dropout: Const Sub Shape Const Const |
+    assert seeds == {id(statements[3].value.args[0]): 2 + 3, (id(site), id(dropout)): 2 + 9 + 2 + 5}
+
+
+def test_in_a_function_the_stop_comes_after_its_last_random_op():
+    source = CONV_NET.replace("    return h", "    return tf.layers.dense(h, 3)") + "out = conv_net(x, keep)\n"
+    assert len(seeds_of(source)[1]) == 2
+    source = CONV_NET.replace("tf.nn.relu(", "tf.layers.dense(") + "out = conv_net(x, keep)\n"
+    with pytest.raises(Uncountable, match=r"3:9: tf.layers.dense.* \(in conv_net\(\), called at 9:7\)"):
+        seeds_of(source)
+
+
+def test_without_functions_a_call_of_one_is_uncountable_as_before():
+    with pytest.raises(Uncountable, match="conv_net"):
+        seeds_of(CONV_NET + "out = conv_net(x, keep)\nlast = tf.random_normal([1])\n", functions=False)
+    statements = parse(CONV_NET + "out = conv_net(x, keep)\nlast = tf.random_normal([1])\n")
+    with pytest.raises(Uncountable, match="conv_net"):  # a function not among those given
+        op_seeds(statements, resolve, no_outside_graph_values, {"other": statements[0]})
+
+
+def test_keys_of_nested_calls_are_the_outermost_site_and_the_innermost_random_call():
+    statements, seeds = seeds_of("def w(shape):\n    return tf.Variable(tf.random_normal(shape))\n"
+                                 "def layer(x):\n    return tf.matmul(x, w([3, 3]))\n"
+                                 "x = tf.placeholder(tf.float32, [None, 3])\n"
+                                 "a, b = layer(x), layer(x)\n")
+    inner = statements[0].body[0].value.args[0]
+    sites = statements[-1].value.elts
+    assert seeds == {(id(sites[0]), id(inner)): 1 + 3, (id(sites[1]), id(inner)): 1 + 10 + 3}
+
+
+def test_an_initializer_passed_in_draws_under_the_call_of_the_parameter():
+    statements, seeds = seeds_of("def make(init):\n    return tf.Variable(init([2]))\n"
+                                 "v = make(tf.random_normal_initializer())\n"
+                                 "h = tf.layers.dense(v, 3)\n")
+    assert seeds == {(id(statements[1].value), id(statements[0].body[0].value.args[0])): 3}
+
+
+@pytest.mark.parametrize("source, what", [
+    ("def f(x):\n    if x > 0:\n        pass\n    return x\nh = f(W)", "3:5: an If statement"),
+    ("def f(x):\n    while True:\n        pass\nh = f(W)", "3:5: a While statement"),
+    ("def f(x):\n    return f(x)\nh = f(W)", "calls itself"),
+    ("def f(*xs):\n    return xs\nh = f(W)", "*args"),
+    ("def f(x):\n    return x\nh = f(*[W])", "*args in a call of f()"),
+    ("def f(x, y):\n    return x\nh = f(W)", "without its argument y"),
+    ("def f(x):\n    return x\nh = f(W, y=1)", "f(y=...)"),
+    ("def f(x):\n    return x\ng = f\nh = g(W)", "f() called as g()"),
+    ("def f(x):\n    return tf.nn.relu(x)\nfor i in range(2):\n    h = f(W)", None),
+    ("def f(x):\n    return tf.random_normal([2])\nfor i in range(2):\n    h = f(W)", "a random op inside a loop"),
+    ("def f(x, b=tf.zeros([2])):\n    return x + b\nh = f(W)", "a default argument of f() that builds TF ops"),
+])
+def test_what_a_function_body_may_not_do_is_uncountable(source, what):
+    statements = parse("W = tf.Variable(tf.zeros([2, 2]))\n" + source + "\nlast = tf.random_normal([1])\n")
+    counted = lambda: op_seeds(statements, resolve, no_outside_graph_values, functions_of(statements))
+    if what is None:
+        assert list(counted().values()) == [4 + 2 * 1 + 3]
+        return
+    with pytest.raises(Uncountable) as caught:
+        counted()
+    assert what in str(caught.value)
+    assert str(caught.value).startswith(f"{caught.value.node.lineno}:{caught.value.node.col_offset + 1}: ")
+
+
+@pytest.mark.parametrize("source", [
+    # the same random op built twice for one key: no seed= argument can carry both
+    "def w():\n    return tf.Variable(tf.random_normal([2]))\ndef two():\n    return w(), w()\nv = two()\n",
+    "init = tf.random_normal_initializer()\nfor i in range(2):\n    v = tf.Variable(init([2]))\n",
+    # a default that draws: TF 1.15 drew when the def ran, not at the call
+    "def f(v=tf.Variable(tf.random_normal([2]))):\n    return v\nh = f()\n",
+])
+def test_a_random_op_counted_wrong_always_raises_even_after_the_last(source):
+    with pytest.raises(Uncountable, match="more than once|default argument"):
+        seeds_of(source)
