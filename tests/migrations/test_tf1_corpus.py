@@ -7,7 +7,6 @@ Migrations that are not there yet are strict xfails, listed in the manifest's NO
 import concurrent.futures
 import dataclasses
 import importlib.util
-import io
 import json
 import math
 import os
@@ -16,11 +15,11 @@ import re
 import shutil
 import subprocess
 import sys
-import tokenize
 
 import pytest
 
 import tf1init
+from eager_check import graph_mode_names
 from tf1_reference import tf1_env, tf1_python
 
 CORPUS = pathlib.Path(__file__).resolve().parents[1] / "tf1_corpus"
@@ -188,18 +187,13 @@ def test_migration_prints_the_golden_output(corpus, program):
     assert not problems, f"migrated {program.entry} prints other numbers:\n" + "\n".join(problems[:4] + more)
 
 
-GRAPH_MODE = re.compile(r"\b(?:Session|InteractiveSession|placeholder|disable_v2_behavior|"
-                        r"global_variables_initializer)\b")
-
-
 @pytest.mark.parametrize("name", sorted(manifest.EAGER))
 def test_lifted_programs_are_eager_tf2(corpus, name):
     """The session programs of manifest.EAGER come out as eager TF2 (rule TFI109), and the report
     says so at their session."""
     program = next(p for p in manifest.PROGRAMS if p.name == name)
     text = (corpus.folder / program.entry).read_text(encoding="utf-8")
-    code = [t.string for t in tokenize.generate_tokens(io.StringIO(text).readline) if t.type == tokenize.NAME]
-    left = sorted(set(GRAPH_MODE.findall(" ".join(code)))) + (["compat.v1"] if "compat.v1" in text else [])
+    left = graph_mode_names(text)
     assert not left, f"migrated {program.entry} still holds {left}:\n{text}"
     assert "@tf.function" in text and "tf.GradientTape()" in text
     lifted = [f for f in corpus.report["findings"] if f["rule"] == "TFI109"

@@ -57,7 +57,7 @@ tf.set_random_seed(1)  # tf1init: fixed graph seed, for a stable output
 learning_rate = 0.001
 batch_size = 100
 display_step = 1
-model_path = "/tmp/model.ckpt"
+model_path = "model.ckpt"  # tf1init: was "/tmp/model.ckpt" (a run writes beside the program, so two can run at once)
 
 # Network Parameters
 n_hidden_1 = 256 # 1st layer number of features

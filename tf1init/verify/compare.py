@@ -14,7 +14,7 @@ from typing import Optional
 import numpy as np
 
 from tf1init.verify.ks import ks_2samp, normal_quantile
-from tf1init.verify.match import Pair
+from tf1init.verify.match import Pair, is_optimizer_state  # noqa: F401  (re-exported)
 
 IDENTICAL = "identical"
 SAME_LAW = "same law"
@@ -25,21 +25,7 @@ UNREAD = "not read"  # neither program ever initialized it: nothing to compare, 
 OPTIMIZER = "optimizer state"  # an optimizer's own variable on one side (TF1 slots, Keras 3 state)
 STATUSES = (IDENTICAL, SAME_LAW, DIFFERENT, INCONCLUSIVE, MISSING, UNREAD, OPTIMIZER)
 
-# TF1 names an optimizer's slots after the variable and the optimizer (``W/Adam_1:0``, plus
-# ``beta1_power``); Keras 3 puts its optimizer's variables under the optimizer's name
-# (``adam/iteration:0``, ``sgd/learning_rate:0``). A lifted program trades one set for the other,
-# so neither side's is compared (both start from the optimizer's fixed rules, not from draws).
-_TF1_SLOTS = ("Adam", "Adam_1", "Momentum", "Adagrad", "RMSProp", "RMSProp_1", "Adadelta", "Adadelta_1",
-              "Ftrl", "Ftrl_1")
-_KERAS_OPTIMIZERS = ("sgd", "adam", "adamw", "adagrad", "adadelta", "rmsprop", "adamax", "nadam", "ftrl", "lion")
 
-
-def is_optimizer_state(name: str) -> bool:
-    base = name.split(":")[0]
-    last = base.rsplit("/", 1)[-1]
-    first = base.split("/", 1)[0].lower()
-    return (base in ("beta1_power", "beta2_power") or ("/" in base and last in _TF1_SLOTS)
-            or ("/" in base and first.rstrip("_0123456789") in _KERAS_OPTIMIZERS))
 
 
 @dataclass(frozen=True)

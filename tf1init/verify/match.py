@@ -25,6 +25,23 @@ class Pair:
     matched_by: Optional[str]
 
 
+# TF1 names an optimizer's slots after the variable and the optimizer (``W/Adam_1:0``, plus
+# ``beta1_power``); Keras 3 puts its optimizer's variables under the optimizer's name
+# (``adam/iteration:0``, ``sgd/learning_rate:0``). A lifted program trades one set for the other,
+# so neither side's is compared (both start from the optimizer's fixed rules, not from draws); they pair by exact name only.
+_TF1_SLOTS = ("Adam", "Adam_1", "Momentum", "Adagrad", "RMSProp", "RMSProp_1", "Adadelta", "Adadelta_1",
+              "Ftrl", "Ftrl_1")
+_KERAS_OPTIMIZERS = ("sgd", "adam", "adamw", "adagrad", "adadelta", "rmsprop", "adamax", "nadam", "ftrl", "lion")
+
+
+def is_optimizer_state(name: str) -> bool:
+    base = name.split(":")[0]
+    last = base.rsplit("/", 1)[-1]
+    first = base.split("/", 1)[0].lower()
+    return (base in ("beta1_power", "beta2_power") or ("/" in base and last in _TF1_SLOTS)
+            or ("/" in base and first.rstrip("_0123456789") in _KERAS_OPTIMIZERS))
+
+
 def _key(name: str) -> str:
     return name[:-2] if name.endswith(":0") else name
 
@@ -57,8 +74,11 @@ def match(original: Sequence[Variable], migrated: Sequence[Variable]) -> Tuple[P
             partner[i] = (j, BY_NAME)
             taken.add(j)
 
+    for j, variable in enumerate(migrated):  # an optimizer's own variables: by exact name or not at all
+        if is_optimizer_state(variable.name):
+            taken.add(j)
     for i, variable in enumerate(original):
-        if i in partner:
+        if i in partner or is_optimizer_state(variable.name):
             continue
         candidates = [j for j, m in enumerate(migrated) if j not in taken and related(variable, m)]
         if len(candidates) != 1:
@@ -70,7 +90,7 @@ def match(original: Sequence[Variable], migrated: Sequence[Variable]) -> Tuple[P
             taken.add(candidates[0])
     order = sorted(range(len(migrated)), key=lambda j: migrated[j].order)
     for i in sorted(range(len(original)), key=lambda k: original[k].order):
-        if i in partner or original[i].shape is None:
+        if i in partner or original[i].shape is None or is_optimizer_state(original[i].name):
             continue
         for j in order:
             if (j not in taken and migrated[j].shape == original[i].shape
@@ -82,5 +102,6 @@ def match(original: Sequence[Variable], migrated: Sequence[Variable]) -> Tuple[P
     for i, variable in enumerate(original):
         j, how = partner.get(i, (None, None))
         pairs.append(Pair(variable, None if j is None else migrated[j], how))
-    pairs.extend(Pair(None, m, None) for j, m in enumerate(migrated) if j not in taken)
+    paired = {j for j, _ in partner.values()}
+    pairs.extend(Pair(None, m, None) for j, m in enumerate(migrated) if j not in paired)
     return tuple(pairs)

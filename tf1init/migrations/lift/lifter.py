@@ -22,7 +22,7 @@ from .program import (INITIALIZERS, SCOPES, SESSIONS, Def, NotLiftable, Program,
                       classify_graph_statement, factory_kind, keyword, made_variable, makes_variables)
 from .source import Edit, Source, reindent
 
-INDENT = "    "
+INDENT = "    "  # the lifter's own blocks; a file indented otherwise gets its own unit (see _unit)
 
 
 @dataclass
@@ -54,6 +54,9 @@ class _State:
     first_session: Optional[int] = None  # index in items
     all_variables: str = ""
     seeded_functions: Set[int] = field(default_factory=set)
+    bases: Dict[int, str] = field(default_factory=dict)  # id(statement) -> indentation of its scope
+    unit: str = INDENT
+    imports: Set[str] = field(default_factory=set)  # `from absl import app` and the like
     seeds: Dict[object, int] = field(default_factory=dict)
     initial_values: str = ""
     sessions: int = 0  # sessions opened so far
@@ -67,34 +70,28 @@ def lift(tree: ast.Module, source_text: str, resolve, handle: str, bound: Set[st
     source = Source(source_text)
     program = Program(lambda node: resolve(dotted(node)))
     state = _State(program, source, handle, resolve, taken=set(bound) - _dropped_names(tree))
-    sessions = []
+    sessions: List[ast.stmt] = []
+    for name in ("app", "flags"):  # the absl modules TF1's tf.app.run and tf.app.flags become
+        if name in bound and not _absl_bound(tree, name) and any(
+                (resolve(dotted(n)) or "").startswith(("tf.app", "tf.flags")) for n in ast.walk(tree)
+                if isinstance(n, ast.Attribute)):
+            if not any(isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in n.targets)
+                       and (resolve(dotted(n.value)) or "") in ("tf.app.flags", "tf.flags") for n in ast.walk(tree)):
+                raise NotLiftable(None, f"`{name}` names something else here; absl's {name} module needs it")
+    scope = _scope(program, tree)
+    state.unit = _unit(source, tree)
     for stmt in tree.body:
-        if state.session is not None and state.first_session is not None and _closes(stmt, state.session):
-            state.items.append(("drop", stmt, ""))
-            state.session = "closed"
+        state.bases[id(stmt)] = ""
+        if stmt is scope:  # the program lives in a function (`def main(_):`): lift its body
+            base = _indent(source, scope.body[0])
+            state.items.append(("enter", scope, ""))
+            _walk(state, scope.body, base, sessions)
+            state.session = "closed" if state.session is not None else None
             continue
-        with_session = _with_session(program, stmt)
-        if with_session:
-            _new_session(state, stmt)
-            state.session = with_session
-            sessions.append(stmt)
-            state.items.append(("with", stmt, ""))
-            indent = _indent(source, stmt.body[0])
-            for inner in stmt.body:
-                _session_statement(state, inner, indent, top=True)
-            state.session = "closed"
+        if scope is not None:
+            _outside(state, stmt)
             continue
-        opened = _opens_session(program, stmt)
-        if opened:
-            _new_session(state, stmt)
-            state.session = opened
-            sessions.append(stmt)
-            state.items.append(("drop", stmt, ""))
-            continue
-        if state.session not in (None, "closed"):
-            _session_statement(state, stmt, "", top=True)
-            continue
-        _graph_statement(state, stmt, "")
+        _walk(state, [stmt], "", sessions)
     if not sessions:
         raise NotLiftable(None, "no session")
     _check_last_session(state, sessions[-1])
@@ -108,6 +105,83 @@ def lift(tree: ast.Module, source_text: str, resolve, handle: str, bound: Set[st
 
 
 # ---- reading the program -------------------------------------------------------------
+
+def _absl_bound(tree: ast.Module, name: str) -> bool:
+    return any(isinstance(n, ast.ImportFrom) and n.module == "absl" and any((a.asname or a.name) == name for a in n.names)
+               for n in ast.walk(tree))
+
+
+def _unit(source: Source, tree: ast.Module) -> str:
+    """The file's indentation unit (two spaces in Google's style), from its first block."""
+    for stmt in tree.body:
+        body = getattr(stmt, "body", None)
+        if isinstance(body, list) and body and body[0].lineno > stmt.lineno:
+            line = source.lines[body[0].lineno - 1]
+            return line[: len(line) - len(line.lstrip())] or INDENT
+    return INDENT
+
+
+def _walk(state: _State, body: List[ast.stmt], base: str, sessions: List[ast.stmt]) -> None:
+    """The statements of the program's scope (the module, or its main function), in order."""
+    program, source = state.program, state.source
+    for stmt in body:
+        state.bases[id(stmt)] = base
+        if state.session is not None and state.first_session is not None and _closes(stmt, state.session):
+            state.items.append(("drop", stmt, base))
+            state.session = "closed"
+            continue
+        with_session = _with_session(program, stmt)
+        if with_session:
+            _new_session(state, stmt)
+            state.session = with_session
+            sessions.append(stmt)
+            state.items.append(("with", stmt, base))
+            indent = _indent(source, stmt.body[0])
+            for inner in stmt.body:
+                state.bases[id(inner)] = base
+                _session_statement(state, inner, indent, top=True)
+            state.session = "closed"
+            continue
+        opened = _opens_session(program, stmt)
+        if opened:
+            _new_session(state, stmt)
+            state.session = opened
+            sessions.append(stmt)
+            state.items.append(("drop", stmt, base))
+            continue
+        if state.session not in (None, "closed"):
+            _session_statement(state, stmt, base, top=True)
+            continue
+        _graph_statement(state, stmt, base)
+
+
+def _scope(program: Program, tree: ast.Module) -> Optional[ast.FunctionDef]:
+    """None when the module itself opens the session; else the one module-level function that
+    does (``def main(_):``), which then holds the whole program."""
+    def opens(node) -> bool:
+        return any(isinstance(n, ast.Call) and program.name_of(n) in SESSIONS for n in ast.walk(node))
+
+    if any(opens(stmt) for stmt in tree.body if not isinstance(stmt, (ast.FunctionDef, ast.ClassDef))):
+        return None
+    found = [stmt for stmt in tree.body if isinstance(stmt, ast.FunctionDef) and opens(stmt)]
+    if len(found) != 1:
+        raise NotLiftable(found[1] if found else None, "sessions opened in several functions")
+    return found[0]
+
+
+def _outside(state: _State, stmt: ast.stmt) -> None:
+    """A module-level statement of a program that lives in a function: helper functions are
+    read like the program's own; the rest is Python (``tf.app.run``, flags: renamed)."""
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name != "main":
+        _graph_statement(state, stmt, "")
+        return
+    for node in ast.walk(stmt):
+        name = state.program.name_of(node) if isinstance(node, (ast.Attribute, ast.Name)) else None
+        if name and not name.startswith(("tf.app.", "tf.flags", "tf.logging")) and name != "tf" \
+                and not name.startswith("tf.compat.v1.app") and isinstance(node, ast.Attribute):
+            if name not in ("tf.app", "tf.flags"):
+                raise NotLiftable(node, f"{name} used outside the function that holds the program")
+    state.items.append(("python", stmt, ""))
 
 def _dropped_names(tree: ast.Module) -> Set[str]:
     """Names that only a statement the lifting drops binds (``train_step = opt.minimize(...)``,
@@ -185,6 +259,7 @@ def _graph_statement(state: _State, stmt: ast.stmt, indent: str) -> None:
         state.items.append(("scope", stmt, indent))  # names only: eager variables have no scoped names
         inner_indent = _indent(state.source, stmt.body[0])
         for inner in stmt.body:
+            state.bases[id(inner)] = state.bases.get(id(stmt), "")
             _graph_statement(state, inner, inner_indent)
         return
     if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -585,7 +660,7 @@ def _render(state: _State, stmt: ast.stmt, extra: List[Edit] = (), first: int = 
     source = state.source
     edits = list(extra)
     taken = [(a, b) for a, b, _ in edits]
-    for edit in renames.edits(source, stmt, state.resolve, state.handle):
+    for edit in renames.edits(source, stmt, state.resolve, state.handle, state.imports):
         if not any(a < edit[1] and edit[0] < b for a, b in taken):
             edits.append(edit)
     return source.statement(stmt, edits, first)
@@ -661,25 +736,33 @@ def _emit(state: _State, seeds: Dict[int, int]) -> str:
     out: List[str] = []
     previous_end = 0  # the last source line written or skipped
 
-    def gap(stmt, dedent: str) -> str:
+    def gap(stmt, dedent: str, base: str) -> str:
         """The lines between the previous statement and this one (blank lines, comments)."""
         first = source.first_line(stmt)
         text = "".join(source.lines[previous_end:first - 1]) if first - 1 > previous_end else ""
-        return reindent(text.rstrip("\n"), dedent, "") + "\n" if text.strip() else text
+        return reindent(text.rstrip("\n"), dedent, base) + "\n" if text.strip() else text
 
     first_run = next(index for index, item in enumerate(state.items) if item[0] == "session")
     used = {id(d.stmt) for group in state.groups.values() for d in _defs_of(state, group)}
+    base = ""
     for index, (kind, stmt, data) in enumerate(state.items):
         dedent = data[0] if kind == "session" else data if isinstance(data, str) else ""
-        between = gap(stmt, dedent)
+        base = state.bases.get(id(stmt), base)
+        between = gap(stmt, dedent, base)
+        if kind == "enter":  # the function that holds the program: its header as written
+            out.append(between)
+            out.append("".join(source.lines[source.first_line(stmt) - 1:stmt.body[0].lineno - 1]))
+            previous_end = stmt.body[0].lineno - 1
+            continue
         if index == first_run:
             tail = _tail(out)
-            out.append("\n" * max(0, 3 - (len(tail) - len(tail.rstrip("\n")))))
-            out.append(_functions(state) + "\n\n\n")
+            out.append("\n" * max(0, (3 if not base else 2) - (len(tail) - len(tail.rstrip("\n")))))
+            out.append(reindent(_functions(state, "\n\n\n" if not base else "\n\n"), "", base)
+                       + ("\n\n\n" if not base else "\n\n"))
             between = between.lstrip("\r\n")
         if kind in ("scope", "with"):  # the header goes, the body stays
             out.append(_blank_once(out, between))
-            out.append(_own_comments(source, stmt, stmt.lineno, stmt.body[0].lineno - 1, dedent))
+            out.append(_own_comments(source, stmt, stmt.lineno, stmt.body[0].lineno - 1, dedent, base))
             previous_end = stmt.body[0].lineno - 1
             continue
         previous_end = stmt.end_lineno
@@ -689,7 +772,7 @@ def _emit(state: _State, seeds: Dict[int, int]) -> str:
         if kind in ("drop", "placeholder", "init", "def", "gradients", "initrun"):
             # the statement goes; what its author wrote about it stays
             out.append(_blank_once(out, between))
-            out.append(_own_comments(source, stmt, stmt.lineno, stmt.end_lineno, dedent))
+            out.append(_own_comments(source, stmt, stmt.lineno, stmt.end_lineno, dedent, base))
             continue
         out.append(_blank_once(out, between))
         if kind == "session":
@@ -699,19 +782,32 @@ def _emit(state: _State, seeds: Dict[int, int]) -> str:
         elif kind == "variables":
             text = _render(state, stmt, _seed_edits(state, stmt, seeds))
         elif kind in ("optimizer", "train", "keep_initial", "reinit"):  # written anew, at the top level
-            out.append(_own_comments(source, stmt, stmt.lineno, stmt.end_lineno, dedent))
+            out.append(_own_comments(source, stmt, stmt.lineno, stmt.end_lineno, dedent, base))
             text = {"optimizer": _optimizer_statement, "train": _train_statement}[kind](state, stmt) \
                 if kind in ("optimizer", "train") else _initial_values(state, kind)
             dedent = ""
         else:
             text = _render(state, stmt)
         if text is not None:
-            out.append(reindent(text, dedent, "") + "\n")
+            out.append(reindent(text, dedent, base) + "\n")
     out.append("".join(source.lines[previous_end:]))
-    return "".join(out)
+    return _add_imports(state, "".join(out))
 
 
-def _own_comments(source: Source, stmt, first: int, last: int, dedent: str) -> str:
+def _add_imports(state: _State, text: str) -> str:
+    """The absl imports the new spellings need, right after ``import tensorflow as tf``."""
+    needed = sorted(i for i in state.imports if i not in text)
+    if not needed:
+        return text
+    for stmt in ast.parse(text).body:
+        if isinstance(stmt, ast.Import) and any(a.name == "tensorflow" for a in stmt.names):
+            lines = text.splitlines(keepends=True)
+            at = stmt.end_lineno
+            return "".join(lines[:at]) + "".join(i + "\n" for i in needed) + "".join(lines[at:])
+    raise NotLiftable(None, "no `import tensorflow` line to put the absl imports after")
+
+
+def _own_comments(source: Source, stmt, first: int, last: int, dedent: str, base: str = "") -> str:
     """The comments written on lines ``first``..``last`` of a statement that goes, each on a line
     of its own at the statement's indentation."""
     import io
@@ -719,7 +815,7 @@ def _own_comments(source: Source, stmt, first: int, last: int, dedent: str) -> s
 
     text = "".join(source.lines[first - 1:last])
     indent = _indent(source, stmt)
-    indent = indent[len(dedent):] if indent.startswith(dedent) else indent
+    indent = base + (indent[len(dedent):] if indent.startswith(dedent) else indent)
     found = []
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
@@ -833,11 +929,11 @@ def _initial_values(state: _State, kind: str) -> str:
         return (f"{state.all_variables} = {_variables_text(state, None, None)}\n"
                 f"{state.initial_values} = [variable.numpy() for variable in {state.all_variables}]")
     return (f"for variable, value in zip({state.all_variables}, {state.initial_values}):\n"
-            f"{INDENT}variable.assign(value)")
+            f"{state.unit}variable.assign(value)")
 
 
-def _functions(state: _State) -> str:
-    return "\n\n\n".join(_function(state, group) for group in state.groups.values())
+def _functions(state: _State, between: str) -> str:
+    return between.join(_function(state, group) for group in state.groups.values())
 
 
 def _signature(state: _State, params: List[str]) -> str:
@@ -858,7 +954,7 @@ def _render_expr(state: _State, node) -> str:
     start, end = source.span(node)
     from .source import apply
 
-    return apply(source.text, start, end, renames.edits(source, node, state.resolve, state.handle))
+    return apply(source.text, start, end, renames.edits(source, node, state.resolve, state.handle, state.imports))
 
 
 def _body(state: _State, defs: List[Def], indent: str) -> List[str]:
@@ -892,24 +988,24 @@ def _function(state: _State, group: Group) -> str:
     lines = [_signature(state, group.params), f"def {group.function}({', '.join(group.params)}):"]
     returns = ", ".join(_render_expr(state, t) for t in group.tensors)
     if train is None:
-        lines += _body(state, before, INDENT)
+        lines += _body(state, before, state.unit)
     else:
-        lines.append(f"{INDENT}with {handle}.GradientTape() as tape:")
-        body = _body(state, before, INDENT * 2)
-        lines += body or [INDENT * 2 + "pass"]
+        lines.append(f"{state.unit}with {handle}.GradientTape() as tape:")
+        body = _body(state, before, state.unit * 2)
+        lines += body or [state.unit * 2 + "pass"]
         variables = train.variables if getattr(train, "variables", None) else state.source.code(train.var_list)
         loss = _render_expr(state, train.loss)
         if train.applied is None:
-            lines.append(f"{INDENT}gradients = tape.gradient({loss}, {variables})")
-            lines.append(f"{INDENT}{train.optimizer}.apply_gradients(zip(gradients, {variables}))")
+            lines.append(f"{state.unit}gradients = tape.gradient({loss}, {variables})")
+            lines.append(f"{state.unit}{train.optimizer}.apply_gradients(zip(gradients, {variables}))")
         else:
-            lines.append(f"{INDENT}{train.gradients} = list(zip(tape.gradient({loss}, {variables}), {variables}))")
+            lines.append(f"{state.unit}{train.gradients} = list(zip(tape.gradient({loss}, {variables}), {variables}))")
             after = [d for d in program.def_order if set(d.binds) & _needed(program, [train.applied])
                      and d not in before]
-            lines += _body(state, after, INDENT)
-            lines.append(f"{INDENT}{train.optimizer}.apply_gradients({_render_expr(state, train.applied)})")
+            lines += _body(state, after, state.unit)
+            lines.append(f"{state.unit}{train.optimizer}.apply_gradients({_render_expr(state, train.applied)})")
         if train.global_step is not None:
-            lines.append(f"{INDENT}{state.source.code(train.global_step)}.assign_add(1)")
+            lines.append(f"{state.unit}{state.source.code(train.global_step)}.assign_add(1)")
     if returns:
-        lines.append(f"{INDENT}return {returns}")
+        lines.append(f"{state.unit}return {returns}")
     return "\n".join(lines)

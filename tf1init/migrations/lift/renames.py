@@ -21,9 +21,15 @@ RENAMED_CALLS = {"tf.arg_max": "tf.math.argmax", "tf.arg_min": "tf.math.argmin",
 KEYWORDS = {"reduction_indices": "axis", "keep_dims": "keepdims", "dim": "axis", "dimension": "axis"}
 
 
-def edits(source: Source, node: ast.AST, resolve: Callable[[str], Optional[str]], handle: str) -> List[Edit]:
-    """The edits that write every TF1-only spelling under ``node`` the TF2 way."""
+ABSL = {"app": "from absl import app", "flags": "from absl import flags"}
+
+
+def edits(source: Source, node: ast.AST, resolve: Callable[[str], Optional[str]], handle: str,
+          imports: Optional[set] = None) -> List[Edit]:
+    """The edits that write every TF1-only spelling under ``node`` the TF2 way; absl modules the
+    new spellings need are added to ``imports``."""
     found: List[Edit] = []
+    imports = set() if imports is None else imports
     inner = {id(n.value) for n in ast.walk(node) if isinstance(n, ast.Attribute)}
     calls = {id(n.func): n for n in ast.walk(node) if isinstance(n, ast.Call)}
     for sub in ast.walk(node):
@@ -37,6 +43,14 @@ def edits(source: Source, node: ast.AST, resolve: Callable[[str], Optional[str]]
         if full in CASTS and call is not None and len(call.args) == 1 and not call.keywords:
             cstart, cend = source.span(call)
             found.append((cstart, cend, f"{handle}.cast({source.code(call.args[0])}, {handle}.{CASTS[full]})"))
+            continue
+        if full in ("tf.app.flags", "tf.flags"):  # TF1's flags were absl's, wrapped
+            found.append((start, end, "flags"))
+            imports.add(ABSL["flags"])
+            continue
+        if full == "tf.app.run" and call is not None:
+            found.append(_app_run(source, call))
+            imports.update((ABSL["app"], ABSL["flags"]))
             continue
         if full == "tf.nn.dropout" and call is not None:
             found.extend(_dropout(source, call))
@@ -54,6 +68,28 @@ def edits(source: Source, node: ast.AST, resolve: Callable[[str], Optional[str]]
                         kstart = source.offset(kw.lineno, kw.col_offset)
                         found.append((kstart, kstart + len(kw.arg), target))
     return _outermost(found)
+
+
+def _app_run(source: Source, call: ast.Call) -> Edit:
+    """``tf.app.run(main=main, argv=argv)`` is absl's ``app.run(main, argv=argv)``, parsing flags
+    as TF1 did (those it does not define are let through); without a ``main``, TF1 ran the
+    ``main`` of the ``__main__`` module: this one."""
+    main = "main"
+    rest = []
+    for index, arg in enumerate(call.args):
+        if index == 0:
+            main = source.code(arg)
+        else:
+            rest.append(f"argv={source.code(arg)}")
+    for kw in call.keywords:
+        if kw.arg == "main":
+            main = source.code(kw.value)
+        else:
+            rest.append(f"{kw.arg}={source.code(kw.value)}")
+    start, end = source.span(call)
+    # TF1's run let flags it did not define through (argparse may read them); absl's would stop
+    tolerant = "flags_parser=lambda argv: flags.FLAGS(argv, known_only=True)"
+    return (start, end, f"app.run({', '.join([main] + rest + [tolerant])})")
 
 
 def _dropout(source: Source, call: ast.Call) -> List[Edit]:
