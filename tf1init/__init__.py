@@ -83,6 +83,8 @@ _LAZY: "dict[str, str]" = {  # (no typing import: it costs more than a cached `m
     "load_into": "tf1init.checkpoints.convert",
     "convert_to_object_checkpoint": "tf1init.checkpoints.convert",
     "LoadReport": "tf1init.checkpoints.convert",
+    "saver_save": "tf1init.checkpoints.saver_like",  # tf.train.Saver's save/restore for a lifted program
+    "saver_restore": "tf1init.checkpoints.saver_like",
     "restore_or_initialize": "tf1init.checkpoints.restore",
     "warm_start": "tf1init.checkpoints.restore",
     "prepare_restore": "tf1init.checkpoints.restore",

@@ -27,7 +27,7 @@ PROGRAMS = sorted(p.stem for p in UNSEEN.glob("*.py") if p.name != "regenerate.p
 # a TFI109 warning saying why. Changing this set is a change of the lifter's reach: say so.
 LIFTED = frozenset({
     "aymeric_basic_operations", "aymeric_linear_regression", "aymeric_logistic_regression",
-    "aymeric_neural_network_raw", "cookbook_combining_everything", "cookbook_multiclass_svm",
+    "aymeric_neural_network_raw", "aymeric_save_restore_model", "cookbook_back_propagation", "cookbook_combining_everything", "cookbook_multiclass_svm",
     "cookbook_single_hidden_layer", "pkmital_linear_regression", "pkmital_logistic_regression",
     "tensorflow_mnist_softmax",
 })
@@ -39,7 +39,10 @@ RTOL = 1e-3
 # amplifies it. Measured: final cost 25.84 on TF 1.15; 25.94 in graph mode through tf.compat.v1
 # (the compat route) and with TF1's own AdamOptimizer run eagerly; 26.94 lifted with Keras's Adam
 # (same formula, beta powers computed as powers instead of running products); accuracy 0.81 vs 0.80.
-RTOLS = {"aymeric_neural_network_raw": 0.05}
+# aymeric_save_restore_model trains the same kind of network: through tf.compat.v1 (TF1's Adam
+# kernel) it prints what TF 1.15 printed within 3e-6; lifted, Keras's Adam drifts 0.2 % from it
+# in 10 epochs (cost 22.631 vs 22.586) and the accuracy is one test image lower (0.7733 vs 0.7767).
+RTOLS = {"aymeric_neural_network_raw": 0.05, "aymeric_save_restore_model": 0.01}
 
 
 @pytest.fixture(scope="module")

@@ -56,6 +56,9 @@ class _State:
     seeded_functions: Set[int] = field(default_factory=set)
     bases: Dict[int, str] = field(default_factory=dict)  # id(statement) -> indentation of its scope
     unit: str = INDENT
+    savers: Dict[str, Optional[str]] = field(default_factory=dict)  # Saver name -> max_to_keep text
+    checkpoint: str = ""  # the tf.train.Checkpoint that replaces the savers
+    restored: bool = False  # the current session restored a checkpoint after its initializers
     imports: Set[str] = field(default_factory=set)  # `from absl import app` and the like
     seeds: Dict[object, int] = field(default_factory=dict)
     initial_values: str = ""
@@ -68,9 +71,6 @@ def lift(tree: ast.Module, source_text: str, resolve, handle: str, bound: Set[st
          op_seeds=None) -> Lifted:
     """The lifted program's text, or NotLiftable saying what keeps it in graph mode."""
     source = Source(source_text)
-    program = Program(lambda node: resolve(dotted(node)))
-    state = _State(program, source, handle, resolve, taken=set(bound) - _dropped_names(tree))
-    sessions: List[ast.stmt] = []
     for name in ("app", "flags"):  # the absl modules TF1's tf.app.run and tf.app.flags become
         if name in bound and not _absl_bound(tree, name) and any(
                 (resolve(dotted(n)) or "").startswith(("tf.app", "tf.flags")) for n in ast.walk(tree)
@@ -78,30 +78,59 @@ def lift(tree: ast.Module, source_text: str, resolve, handle: str, bound: Set[st
             if not any(isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in n.targets)
                        and (resolve(dotted(n.value)) or "") in ("tf.app.flags", "tf.flags") for n in ast.walk(tree)):
                 raise NotLiftable(None, f"`{name}` names something else here; absl's {name} module needs it")
-    scope = _scope(program, tree)
-    state.unit = _unit(source, tree)
-    for stmt in tree.body:
-        state.bases[id(stmt)] = ""
-        if stmt is scope:  # the program lives in a function (`def main(_):`): lift its body
-            base = _indent(source, scope.body[0])
-            state.items.append(("enter", scope, ""))
-            _walk(state, scope.body, base, sessions)
-            state.session = "closed" if state.session is not None else None
-            continue
-        if scope is not None:
-            _outside(state, stmt)
-            continue
-        _walk(state, [stmt], "", sessions)
-    if not sessions:
-        raise NotLiftable(None, "no session")
-    _check_last_session(state, sessions[-1])
-    if any(kind == "reinit" for kind, _, _ in state.items):  # several sessions: keep the first values
-        index = next(i for i, item in enumerate(state.items) if item[0] == "initrun")
-        state.items[index] = ("keep_initial",) + state.items[index][1:]
-    if not state.groups:
-        raise NotLiftable(sessions[0], "the session runs nothing")
-    seeds = state.seeds = _seeds(state, op_seeds)
-    return Lifted(_emit(state, seeds), sessions, [g.function for g in state.groups.values()])
+    taken = set(bound) - _dropped_names(tree)
+    scope = _scope(Program(lambda node: resolve(dotted(node))), tree)
+    parts = [tree.body] if scope is not None else _graphs(tree.body, resolve)
+    texts, sessions, functions, imports = [], [], [], set()
+    start = 0
+    for index, body in enumerate(parts):
+        state = _State(Program(lambda node: resolve(dotted(node))), source, handle, resolve, taken=taken)
+        state.unit = _unit(source, tree)
+        found: List[ast.stmt] = []
+        for stmt in body:
+            state.bases[id(stmt)] = ""
+            if stmt is scope:  # the program lives in a function (`def main(_):`): lift its body
+                state.items.append(("enter", scope, ""))
+                _walk(state, scope.body, _indent(source, scope.body[0]), found)
+                state.session = "closed" if state.session is not None else None
+            elif scope is not None:
+                _outside(state, stmt)
+            else:
+                _walk(state, [stmt], "", found)
+        if not found:
+            raise NotLiftable(body[0] if len(parts) > 1 else None, "no session" + (" for this graph" if len(parts) > 1 else ""))
+        _check_last_session(state, found[-1])
+        if any(kind == "reinit" for kind, _, _ in state.items):  # several sessions: keep the first values
+            at = next(i for i, item in enumerate(state.items) if item[0] == "initrun")
+            state.items[at] = ("keep_initial",) + state.items[at][1:]
+        if not state.groups:
+            raise NotLiftable(found[0], "the session runs nothing")
+        state.seeds = _seeds(state, op_seeds)
+        end = len(source.lines) if index == len(parts) - 1 else body[-1].end_lineno
+        texts.append(_emit(state, state.seeds, start, end))
+        start = end
+        sessions += found
+        functions += [g.function for g in state.groups.values()]
+        imports |= state.imports
+    return Lifted(_add_imports(imports, "".join(texts)), sessions, functions)
+
+
+def _graphs(body: List[ast.stmt], resolve) -> List[List[ast.stmt]]:
+    """The module's statements, cut where ``tf.reset_default_graph()`` starts a new graph (a
+    script that builds and runs one model, then another): each part is lifted on its own."""
+    parts: List[List[ast.stmt]] = [[]]
+    built = False
+    for stmt in body:
+        resets = (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and not stmt.value.args
+                  and (tf1(resolve(dotted(stmt.value.func))) or "").endswith("reset_default_graph"))
+        if resets and built:
+            parts.append([])
+            built = False
+        parts[-1].append(stmt)
+        built = built or any(isinstance(n, ast.Call) and (tf1(resolve(dotted(n.func))) or "") in
+                             ("tf.placeholder", "tf.Variable", "tf.get_variable", "tf.Session", "tf.InteractiveSession")
+                             for n in ast.walk(stmt))
+    return [part for part in parts if part]
 
 
 # ---- reading the program -------------------------------------------------------------
@@ -206,7 +235,7 @@ def _new_session(state: _State, stmt) -> None:
     else:
         _check_last_session(state, stmt)
     state.sessions += 1
-    state.initialized = state.ran = False
+    state.initialized = state.ran = state.restored = False
 
 
 def _check_last_session(state: _State, stmt) -> None:
@@ -297,6 +326,13 @@ def _graph_statement(state: _State, stmt: ast.stmt, indent: str) -> None:
     kind = classify_graph_statement(program, stmt, indent)
     if kind == "python" and _mentions_tf(program, stmt):
         raise NotLiftable(stmt, "TensorFlow used outside the graph and the session")
+    if kind == "saver":
+        keep = keyword(stmt.value, "max_to_keep")
+        state.savers[stmt.targets[0].id] = state.source.code(keep) if keep is not None else None
+        state.checkpoint = state.checkpoint or _fresh(state, "checkpoint")
+    elif kind in ("variables", "train", "optimizer") and state.savers:
+        raise NotLiftable(stmt, "variables or an optimizer made after the Saver: the checkpoint that replaces "
+                                "it could not hold them")
     state.items.append((kind, stmt, indent))
 
 
@@ -378,6 +414,11 @@ def _run_edits(state: _State, stmt, runs: List[ast.Call]) -> List[Edit]:
             if split is not None:
                 edits.append(split)
                 covered.append(inner.value)
+    for call in ast.walk(stmt):
+        saved = _saver_call(state, call)
+        if saved is not None:
+            edits.append(saved)
+            covered.append(call)
     for call in runs:
         if any(call is c for c in covered):
             continue
@@ -394,9 +435,46 @@ def _run_edits(state: _State, stmt, runs: List[ast.Call]) -> List[Edit]:
             continue
         if isinstance(node, ast.Name) and (node.id in graph or node.id == state.session):
             raise NotLiftable(node, f"{node.id} used in the session other than through run/eval")
-        if isinstance(node, ast.Call) and program.name_of(node):
+        if isinstance(node, ast.Call) and program.name_of(node) and program.name_of(node) not in HOST_SIDE:
             raise NotLiftable(node, f"{program.name_of(node)} called while the session runs")
     return edits
+
+
+# TensorFlow functions that build no graph (the same in TF2): fine between runs
+HOST_SIDE = frozenset({"tf.train.latest_checkpoint", "tf.train.get_checkpoint_state", "tf.train.checkpoint_exists"})
+
+
+def _saver_call(state: _State, call) -> Optional[Edit]:
+    """``saver.save(sess, prefix, global_step=...)`` / ``saver.restore(sess, path)`` -> tf1init's
+    twins for the program's ``tf.train.Checkpoint`` (rewritten in place)."""
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+            and isinstance(call.func.value, ast.Name) and call.func.value.id in state.savers):
+        return None
+    method = call.func.attr
+    if method not in ("save", "restore"):
+        raise NotLiftable(call, f"Saver.{method}() has no lifted form")
+    session = keyword(call, "sess", 0)
+    path = keyword(call, "save_path", 1)
+    if not (isinstance(session, ast.Name) and session.id == state.session) or path is None:
+        raise NotLiftable(call, f"{state.source.code(call)}: not in the program's session")
+    extra = [k.arg for k in call.keywords if k.arg not in ("sess", "save_path", "global_step")]
+    if extra or len(call.args) > 2 or (method == "restore" and keyword(call, "global_step") is not None):
+        raise NotLiftable(call, f"Saver.{method} with {extra or 'more arguments'}")
+    state.imports.add("import tf1init")
+    code = state.source.code
+    checkpoint = state.checkpoint or _fresh(state, "checkpoint")
+    state.checkpoint = checkpoint
+    if method == "restore":
+        state.restored = True
+        text = f"tf1init.saver_restore({checkpoint}, {code(path)})"
+    else:
+        step = keyword(call, "global_step")
+        parts = [checkpoint, code(path)] + ([f"global_step={code(step)}"] if step is not None else [])
+        keep = state.savers[call.func.value.id]
+        parts += [f"max_to_keep={keep}"] if keep else []
+        text = f"tf1init.saver_save({', '.join(parts)})"
+    start, end = state.source.span(call)
+    return (start, end, text)
 
 
 def _inside(node, outer) -> bool:
@@ -478,7 +556,7 @@ def _group(state: _State, call, elements: List[ast.expr], feed: Dict[str, ast.ex
     missing = [name for name in params if name not in feed]
     if missing:
         raise NotLiftable(call, f"placeholder {missing[0]} is not fed")
-    if trains and state.sessions > 1:
+    if trains and state.sessions > 1 and not state.restored:
         optimizer = trains[0].inline if trains[0].inline is not None else program.optimizers.get(trains[0].optimizer)
         if optimizer is None or program.name_of(optimizer) != "tf.train.GradientDescentOptimizer":
             raise NotLiftable(call, "training in a later session, whose initializers reset the optimizer's "
@@ -502,9 +580,9 @@ def _needed(program: Program, roots: List[ast.expr]) -> Set[str]:
         if name in seen:
             continue
         seen.add(name)
-        d = program.defs.get(name)
-        if d is not None:
-            stack.extend(d.uses)
+        for d in program.def_order:  # every statement that binds it (`h = tf.reshape(h, ...)`)
+            if name in d.binds:
+                stack.extend(d.uses)
         g = program.gradients.get(name)
         if g is not None:
             stack.extend(g.uses)
@@ -728,13 +806,13 @@ def _seed_parameter(state: _State, function, seeds: Dict[object, int]) -> List[E
     return [(end, end, ", seed=None"), _add_argument(state, call, "seed=seed")]
 
 
-def _emit(state: _State, seeds: Dict[int, int]) -> str:
+def _emit(state: _State, seeds: Dict[int, int], start: int = 0, end: Optional[int] = None) -> str:
     """The lifted text: the items in program order, each written, rewritten or dropped (a dropped
     statement leaves its comments), everything at the top level (a session block's body is
     dedented), and the functions just before the first statement that runs something."""
     source = state.source
     out: List[str] = []
-    previous_end = 0  # the last source line written or skipped
+    previous_end = start  # the last source line written or skipped
 
     def gap(stmt, dedent: str, base: str) -> str:
         """The lines between the previous statement and this one (blank lines, comments)."""
@@ -766,7 +844,7 @@ def _emit(state: _State, seeds: Dict[int, int]) -> str:
             previous_end = stmt.body[0].lineno - 1
             continue
         previous_end = stmt.end_lineno
-        if kind == "def" and id(stmt) in used:  # it moved into the functions, comments and all
+        if (kind == "def" and id(stmt) in used) or kind == "def_again":  # moved into the functions
             out.append(_blank_once(out, _drop_comments(between)))
             continue
         if kind in ("drop", "placeholder", "init", "def", "gradients", "initrun"):
@@ -781,22 +859,23 @@ def _emit(state: _State, seeds: Dict[int, int]) -> str:
             text = _render(state, stmt, _seed_parameter(state, stmt, seeds) + _seed_edits(state, stmt, seeds))
         elif kind == "variables":
             text = _render(state, stmt, _seed_edits(state, stmt, seeds))
-        elif kind in ("optimizer", "train", "keep_initial", "reinit"):  # written anew, at the top level
+        elif kind in ("optimizer", "train", "keep_initial", "reinit", "saver"):  # written anew
             out.append(_own_comments(source, stmt, stmt.lineno, stmt.end_lineno, dedent, base))
-            text = {"optimizer": _optimizer_statement, "train": _train_statement}[kind](state, stmt) \
-                if kind in ("optimizer", "train") else _initial_values(state, kind)
+            text = {"optimizer": _optimizer_statement, "train": _train_statement, "saver": _checkpoint_statement,
+                    "keep_initial": _initial_values, "reinit": _initial_values}[kind](state, stmt if kind in (
+                        "optimizer", "train", "saver") else kind)
             dedent = ""
         else:
             text = _render(state, stmt)
         if text is not None:
             out.append(reindent(text, dedent, base) + "\n")
-    out.append("".join(source.lines[previous_end:]))
-    return _add_imports(state, "".join(out))
+    out.append("".join(source.lines[previous_end:len(source.lines) if end is None else end]))
+    return "".join(out)
 
 
-def _add_imports(state: _State, text: str) -> str:
-    """The absl imports the new spellings need, right after ``import tensorflow as tf``."""
-    needed = sorted(i for i in state.imports if i not in text)
+def _add_imports(imports: Set[str], text: str) -> str:
+    """The imports the new spellings need (absl's, tf1init), right after ``import tensorflow as tf``."""
+    needed = sorted(i for i in imports if i not in text)
     if not needed:
         return text
     for stmt in ast.parse(text).body:
@@ -918,6 +997,20 @@ def _train_statement(state: _State, stmt) -> Optional[str]:
         if train.variables:
             lines.append(f"{train.variables} = {_variables_text(state, train, source_stmt)}")
     return "\n".join(lines) if lines else None
+
+
+def _checkpoint_statement(state: _State, stmt) -> Optional[str]:
+    """``saver = tf.train.Saver()`` -> a ``tf.train.Checkpoint`` of every variable and optimizer
+    (TF1's Saver held the optimizer's slots too); written once for all the program's Savers."""
+    if getattr(state, "checkpoint_written", False):
+        return None
+    state.checkpoint_written = True
+    program = state.program
+    names = [n for n in program.state]
+    names += list(program.optimizers) + [t.optimizer for t in program.trains.values()
+                                          if t.inline is not None and t.optimizer]
+    parts = ", ".join(f"{n}={n}" for n in dict.fromkeys(names))
+    return f"{state.checkpoint} = {state.handle}.train.Checkpoint({parts})"
 
 
 def _initial_values(state: _State, kind: str) -> str:

@@ -191,6 +191,14 @@ def classify_graph_statement(program: Program, stmt: ast.stmt, indent: str) -> s
                 raise NotLiftable(stmt, "an initializer not bound to one name")
             program.inits.add(single)
             return "init"
+        if name == "tf.train.Saver":
+            if single is None:
+                raise NotLiftable(stmt, "a Saver not bound to one name")
+            extra = [k.arg for k in value.keywords if k.arg != "max_to_keep"]
+            if value.args or extra:
+                raise NotLiftable(stmt, f"a Saver of some variables only ({extra or 'var_list'}): the lifted "
+                                        "checkpoint holds them all")
+            return "saver"
         if name and name.startswith("tf.train.") and name.endswith("Optimizer"):
             if single is None:
                 raise NotLiftable(stmt, "an optimizer not bound to one name")
@@ -238,6 +246,9 @@ def classify_graph_statement(program: Program, stmt: ast.stmt, indent: str) -> s
         for name in names:
             if name in program.graph_names() and name not in program.defs:
                 raise NotLiftable(stmt, f"{name} is bound again")
+        again = [program.defs[n] for n in names if n in program.defs]
+        if again and all(ast.dump(d.stmt) == ast.dump(stmt) for d in again):
+            return "def_again"  # TF1 built a second copy of the same ops (code repeated in a second session)
         d = Def(stmt, names, uses, indent)
         for name in names:
             program.defs[name] = d
