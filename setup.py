@@ -32,7 +32,9 @@ setup(
         "tf-cpu": RUNTIME + TENSORFLOW_CPU,
         # tf-keras carries the Keras 2 `tf.compat.v1.layers` that Keras 3 dropped.
         "legacy": RUNTIME + TENSORFLOW + ["tf-keras"],
-        "test": RUNTIME + TENSORFLOW + ["pytest>=7", "scipy>=1.10", "xlwt>=1.3", "tf-keras"],
+        # tensorboard: TF 2.21's tf.summary.scalar needs it, and the tests run lifted programs that
+        # write summaries (TFI109 turns tf.summary.FileWriter into tf.summary's writer)
+        "test": RUNTIME + TENSORFLOW + ["pytest>=7", "scipy>=1.10", "xlwt>=1.3", "tf-keras", "tensorboard>=2.21,<2.22"],
         "light-test": ["pytest>=7"],  # the codemods' tests, without TensorFlow
     },
     entry_points={"console_scripts": ["tf1init = tf1init.cli:main"]},

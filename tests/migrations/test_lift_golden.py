@@ -24,6 +24,7 @@ SHAPES = {
     "model_function": "forward pass in a function over weight dicts, Tensor.eval(feed)",
     "interactive_eval": "InteractiveSession, name scopes, op.run / tensor.eval",
     "two_sessions": "a second session re-runs the initializers: the first values come back",
+    "linear_regression": "tf.summary.scalar + merge_all + FileWriter -> tf.summary's writer, a session never closed",
     # programs written by others (tests/tf1_unseen)
     "aymeric_save_restore_model": "tf.train.Saver save and restore across two sessions -> tf.train.Checkpoint",
     "tensorflow_mnist_softmax": "the program in def main(_) with tf.app.run -> absl's app.run",

@@ -123,5 +123,6 @@ NOT_YET_MIGRATABLE = frozenset()
 # compat route (graph mode through tf.compat.v1), each with a warning saying why.
 EAGER = frozenset({
     "logistic_regression", "xor_mlp", "softmax_digits", "rnn_digits", "fetch_variables", "global_step",
-    "gradients_apply", "model_function", "interactive_session", "interactive_eval",
+    "gradients_apply", "model_function", "interactive_session", "interactive_eval", "two_sessions",
+    "linear_regression",
 })

@@ -75,7 +75,8 @@ def try_lift(ctx, rules, migrate, left_in):
         _kept(ctx, first, f"internal error, the lifted program does not parse ({error})")
         return None
     functions = ", ".join(f"{name}()" for name in lifted.functions)
-    ctx.report(first, CODE, FIXED, f"session program lifted to eager TF2: its runs are now {functions}")
+    notes = "".join(f"; {note}" for note in dict.fromkeys(lifted.notes))
+    ctx.report(first, CODE, FIXED, f"session program lifted to eager TF2: its runs are now {functions}{notes}")
     status = CHANGED if text != ctx.source else UNCHANGED
     return FileResult(ctx.path, status, ctx.source, text, ctx.sorted_findings())
 

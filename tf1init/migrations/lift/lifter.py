@@ -39,6 +39,7 @@ class Lifted:
     text: str
     sessions: List[ast.stmt]
     functions: List[str]
+    notes: List[str] = field(default_factory=list)  # what the lifted program needs that the TF1 one did not
 
 
 @dataclass
@@ -57,6 +58,7 @@ class _State:
     bases: Dict[int, str] = field(default_factory=dict)  # id(statement) -> indentation of its scope
     unit: str = INDENT
     savers: Dict[str, Optional[str]] = field(default_factory=dict)  # Saver name -> max_to_keep text
+    feeds: Dict[str, ast.Dict] = field(default_factory=dict)  # feed dicts bound to names
     checkpoint: str = ""  # the tf.train.Checkpoint that replaces the savers
     restored: bool = False  # the current session restored a checkpoint after its initializers
     imports: Set[str] = field(default_factory=set)  # `from absl import app` and the like
@@ -81,7 +83,7 @@ def lift(tree: ast.Module, source_text: str, resolve, handle: str, bound: Set[st
     taken = set(bound) - _dropped_names(tree)
     scope = _scope(Program(lambda node: resolve(dotted(node))), tree)
     parts = [tree.body] if scope is not None else _graphs(tree.body, resolve)
-    texts, sessions, functions, imports = [], [], [], set()
+    texts, sessions, functions, imports, notes = [], [], [], set(), []
     start = 0
     for index, body in enumerate(parts):
         state = _State(Program(lambda node: resolve(dotted(node))), source, handle, resolve, taken=taken)
@@ -112,7 +114,9 @@ def lift(tree: ast.Module, source_text: str, resolve, handle: str, bound: Set[st
         sessions += found
         functions += [g.function for g in state.groups.values()]
         imports |= state.imports
-    return Lifted(_add_imports(imports, "".join(texts)), sessions, functions)
+        if state.program.merged:
+            notes.append("its summaries need TensorBoard installed (TF2's tf.summary.scalar is TensorBoard's)")
+    return Lifted(_add_imports(imports, "".join(texts)), sessions, functions, notes)
 
 
 def _graphs(body: List[ast.stmt], resolve) -> List[List[ast.stmt]]:
@@ -362,6 +366,10 @@ def _session_statement(state: _State, stmt: ast.stmt, indent: str, top: bool) ->
         state.session = "closed"
         return
     runs = _runs(state, stmt)
+    if top and isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call) \
+            and program.name_of(stmt.value) == "tf.summary.FileWriter":
+        _graph_statement(state, stmt, indent)  # its `sess.graph` goes with it
+        return
     if not runs and top and not any(isinstance(n, ast.Name) and n.id == session for n in ast.walk(stmt)):
         _graph_statement(state, stmt, indent)  # TF1 builds the graph on while a session is open
         return
@@ -408,8 +416,13 @@ def _run_edits(state: _State, stmt, runs: List[ast.Call]) -> List[Edit]:
     program = state.program
     covered = []
     edits: List[Edit] = []
+    for inner in ast.walk(stmt):  # feed = {x: batch_x, y: batch_y}: its values go to the calls
+        if _feed_assignment(state, inner):
+            state.feeds[inner.targets[0].id] = inner.value
+            edits.append(_removed(state, inner))
+            covered.append(inner)
     for inner in ast.walk(stmt):
-        if isinstance(inner, ast.Assign):
+        if isinstance(inner, ast.Assign) and not any(inner is c for c in covered):
             split = _split_assignment(state, inner, [c for c in runs if c is inner.value])
             if split is not None:
                 edits.append(split)
@@ -419,6 +432,11 @@ def _run_edits(state: _State, stmt, runs: List[ast.Call]) -> List[Edit]:
         if saved is not None:
             edits.append(saved)
             covered.append(call)
+    for inner in ast.walk(stmt):
+        written = _summary_write(state, inner)
+        if written is not None:
+            edits.append(written)
+            covered.append(inner)
     for call in runs:
         if any(call is c for c in covered):
             continue
@@ -442,6 +460,67 @@ def _run_edits(state: _State, stmt, runs: List[ast.Call]) -> List[Edit]:
 
 # TensorFlow functions that build no graph (the same in TF2): fine between runs
 HOST_SIDE = frozenset({"tf.train.latest_checkpoint", "tf.train.get_checkpoint_state", "tf.train.checkpoint_exists"})
+
+
+def _feed_assignment(state: _State, stmt) -> bool:
+    """``feed = {x: batch_x, y_: batch_y}``: a feed dict bound to a name, its values plain names,
+    attributes or subscripts (the calls read them where the dict was made: nothing rebinds them
+    between, or the file is not lifted)."""
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+            and isinstance(stmt.value, ast.Dict) and stmt.value.keys and None not in stmt.value.keys):
+        return False
+    if not all(isinstance(k, ast.Name) and k.id in state.program.placeholders for k in stmt.value.keys):
+        return False
+    plain = (ast.Name, ast.Attribute, ast.Subscript, ast.Constant, ast.Tuple, ast.List, ast.Load, ast.Index,
+             ast.Slice, ast.expr_context)
+    for value in stmt.value.values:
+        if not all(isinstance(n, plain) for n in ast.walk(value)):
+            raise NotLiftable(value, "a feed dict bound to a name, with a value computed in it")
+    return True
+
+
+def _removed(state: _State, stmt) -> Edit:
+    """A statement's whole lines out (its trailing comment stays, as a comment line)."""
+    source = state.source
+    start = source.offset(stmt.lineno, 0)
+    end = source.offset(stmt.end_lineno, stmt.end_col_offset)
+    line = source.lines[stmt.end_lineno - 1]
+    rest = line[len(line.encode("utf-8")[:stmt.end_col_offset].decode("utf-8", "ignore")):].strip()
+    indent = _indent(source, stmt)
+    if rest.startswith("#"):
+        return (start, end + len(line) - len(line.encode("utf-8")[:stmt.end_col_offset].decode("utf-8", "ignore")),
+                indent + rest)
+    stop = source.offset(stmt.end_lineno, 0) + len(line)
+    return (start, stop, "")
+
+
+def _summary_write(state: _State, stmt) -> Optional[Edit]:
+    """``writer.add_summary(summary, step)`` -> TF2's writer records each value at ``step``."""
+    if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)
+            and isinstance(stmt.value.func, ast.Attribute) and isinstance(stmt.value.func.value, ast.Name)
+            and stmt.value.func.value.id in state.program.writers):
+        return None
+    call, writer = stmt.value, stmt.value.func.value.id
+    if call.func.attr in ("close", "flush"):
+        return None  # TF2's writer has them
+    summary, step = keyword(call, "summary", 0), keyword(call, "global_step", 1)
+    if call.func.attr != "add_summary" or summary is None or step is None:
+        raise NotLiftable(call, f"{writer}.{call.func.attr}(...) has no lifted form")
+    code = state.source.code
+    indent = _indent(state.source, stmt)
+    unit = state.unit
+    text = (f"with {writer}.as_default(step={code(step)}):\n{indent}{unit}for tag, value in {code(summary)}.items():\n"
+            f"{indent}{unit * 2}{state.handle}.summary.scalar(tag, data=value)")
+    start, end = state.source.span(stmt)
+    return (start, end, text)
+
+
+def _writer_statement(state: _State, stmt) -> str:
+    """``tf.summary.FileWriter(logdir, sess.graph)`` -> TF2's writer (no graph: there is none)."""
+    logdir = keyword(stmt.value, "logdir", 0)
+    if logdir is None:
+        raise NotLiftable(stmt, "a FileWriter without a log directory")
+    return f"{stmt.targets[0].id} = {state.handle}.summary.create_file_writer({state.source.code(logdir)})"
 
 
 def _saver_call(state: _State, call) -> Optional[Edit]:
@@ -502,6 +581,8 @@ def _fetch_and_feed(state: _State, call: ast.Call):
         if len(call.args) > 2 or any(k.arg not in ("feed_dict", "session") for k in call.keywords):
             raise NotLiftable(call, "eval/run with options")
     pairs: Dict[str, ast.expr] = {}
+    if isinstance(feed, ast.Name) and feed.id in state.feeds:
+        feed = state.feeds[feed.id]
     if feed is not None:
         if not isinstance(feed, ast.Dict) or None in feed.keys:
             raise NotLiftable(feed, "a feed_dict that is not written out as {placeholder: value}")
@@ -527,6 +608,8 @@ def _kind(state: _State, element) -> str:
             return "variable"
         if element.id in program.defs:
             return "tensor"
+        if element.id in program.merged:
+            return "summary"
         if element.id in program.placeholders:
             raise NotLiftable(element, "a placeholder fetched")
         if element.id in program.inits or element.id in program.optimizers or element.id in program.gradients:
@@ -549,7 +632,12 @@ def _group(state: _State, call, elements: List[ast.expr], feed: Dict[str, ast.ex
     trains = [program.trains[e.id] for e, k in zip(elements, kinds) if k == "train"]
     if len(trains) > 1:
         raise NotLiftable(call, "two train ops in one run")
-    tensors = [e for e, k in zip(elements, kinds) if k == "tensor"]
+    tensors = []
+    for element, kind in zip(elements, kinds):
+        if kind == "tensor":
+            tensors.append(element)
+        elif kind == "summary":  # merge_all(): the tensors its summaries record
+            tensors.extend(keyword(c, "tensor", 1) for c in program.merged[element.id])
     needed = _needed(program, tensors + ([trains[0].loss] if trains else []) +
                      ([trains[0].applied] if trains and trains[0].applied is not None else []))
     params = [name for name in program.placeholders if name in needed]
@@ -616,6 +704,8 @@ def _call_text(state: _State, call, fetches, feed) -> str:
     """The expression that replaces one run: TF1 gave numpy values, so ``.numpy()`` them."""
     elements, is_list = _elements(fetches)
     group, kinds = _group(state, call, elements, feed)
+    if "summary" in kinds:
+        raise NotLiftable(call, "a run of merge_all() whose result is not unpacked into names")
     invoke = f"{group.function}({', '.join(state.source.code(feed[p]) for p in group.params)})" if group else ""
     values = []
     returned = 0
@@ -652,10 +742,22 @@ def _split_assignment(state: _State, stmt, runs) -> Optional[Edit]:
     if not is_list or len(elements) != len(targets) or not all(isinstance(t, ast.Name) for t in targets):
         return None
     group, kinds = _group(state, call, elements, feed)
-    if group is None or ("train" not in kinds and "variable" not in kinds):
+    if group is None or ("train" not in kinds and "variable" not in kinds and "summary" not in kinds):
         return None  # [value.numpy() for value in ...] reads as well
     invoke = f"{group.function}({', '.join(state.source.code(feed[p]) for p in group.params)})"
-    tensor_targets = [t.id for t, k in zip(targets, kinds) if k == "tensor"]
+    tensor_targets, summaries = [], []
+    for target, element, kind in zip(targets, elements, kinds):
+        if kind == "tensor":
+            tensor_targets.append(target.id)
+        elif kind == "summary":  # each recorded tensor by a name of its own, then {tag: value}
+            pairs = []
+            for c in state.program.merged[element.id]:
+                tag = keyword(c, "name", 0)
+                word = tag.value if isinstance(tag, ast.Constant) and isinstance(tag.value, str) else ""
+                local = _fresh(state, f"{target.id}_{word}" if word.isidentifier() else f"{target.id}_value")
+                tensor_targets.append(local)
+                pairs.append(f"{state.source.code(tag)}: {local}")
+            summaries.append(f"{target.id} = {{{', '.join(pairs)}}}")
     lines = []
     if not tensor_targets:
         lines.append(invoke)
@@ -668,6 +770,7 @@ def _split_assignment(state: _State, stmt, runs) -> Optional[Edit]:
             lines.append(f"{target.id} = {state.source.code(element)}.numpy()")
         elif kind == "train" and target.id != "_":
             lines.append(f"{target.id} = None")
+    lines += summaries
     source = state.source
     start = source.offset(stmt.lineno, stmt.col_offset)
     end = source.offset(stmt.end_lineno, stmt.end_col_offset)
@@ -847,7 +950,7 @@ def _emit(state: _State, seeds: Dict[int, int], start: int = 0, end: Optional[in
         if (kind == "def" and id(stmt) in used) or kind == "def_again":  # moved into the functions
             out.append(_blank_once(out, _drop_comments(between)))
             continue
-        if kind in ("drop", "placeholder", "init", "def", "gradients", "initrun"):
+        if kind in ("drop", "placeholder", "init", "def", "gradients", "initrun", "summary", "merged"):
             # the statement goes; what its author wrote about it stays
             out.append(_blank_once(out, between))
             out.append(_own_comments(source, stmt, stmt.lineno, stmt.end_lineno, dedent, base))
@@ -859,11 +962,12 @@ def _emit(state: _State, seeds: Dict[int, int], start: int = 0, end: Optional[in
             text = _render(state, stmt, _seed_parameter(state, stmt, seeds) + _seed_edits(state, stmt, seeds))
         elif kind == "variables":
             text = _render(state, stmt, _seed_edits(state, stmt, seeds))
-        elif kind in ("optimizer", "train", "keep_initial", "reinit", "saver"):  # written anew
+        elif kind in ("optimizer", "train", "keep_initial", "reinit", "saver", "writer"):  # written anew
             out.append(_own_comments(source, stmt, stmt.lineno, stmt.end_lineno, dedent, base))
             text = {"optimizer": _optimizer_statement, "train": _train_statement, "saver": _checkpoint_statement,
+                    "writer": _writer_statement,
                     "keep_initial": _initial_values, "reinit": _initial_values}[kind](state, stmt if kind in (
-                        "optimizer", "train", "saver") else kind)
+                        "optimizer", "train", "saver", "writer") else kind)
             dedent = ""
         else:
             text = _render(state, stmt)

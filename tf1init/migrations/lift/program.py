@@ -71,11 +71,14 @@ class Program:
     inits: Set[str] = field(default_factory=set)
     functions: Set[str] = field(default_factory=set)  # module functions that build graph pieces
     factories: Dict[str, str] = field(default_factory=dict)  # function making variables -> "variable" | "dict"
+    summaries: List[ast.Call] = field(default_factory=list)  # tf.summary.scalar(tag, tensor) calls, in order
+    merged: Dict[str, List[ast.Call]] = field(default_factory=dict)  # merge_all() name -> the summaries it held
+    writers: Set[str] = field(default_factory=set)  # tf.summary.FileWriter names
     seed: Optional[ast.stmt] = None
 
     def graph_names(self) -> Set[str]:
         return (set(self.placeholders) | set(self.state) | set(self.defs) | set(self.trains)
-                | set(self.optimizers) | set(self.gradients) | self.inits)
+                | set(self.optimizers) | set(self.gradients) | self.inits | set(self.merged))
 
     def name_of(self, node) -> Optional[str]:
         if isinstance(node, ast.Call):
@@ -169,6 +172,9 @@ def classify_graph_statement(program: Program, stmt: ast.stmt, indent: str) -> s
         if program.graph_names():
             raise NotLiftable(stmt, "the graph is reset after it was built: a second graph")
         return "drop"  # a fresh program's graph is empty already
+    summary = stmt.value if isinstance(stmt, (ast.Expr, ast.Assign)) and isinstance(stmt.value, ast.Call) else None
+    if summary is not None and (resolve(summary) or "").startswith("tf.summary."):
+        return _summary(program, stmt, summary, resolve(summary))
     if not isinstance(stmt, ast.Assign):
         if isinstance(stmt, (ast.AugAssign, ast.AnnAssign, ast.Expr)) and program.is_tf(stmt):
             raise NotLiftable(stmt, "a graph-building statement that is not an assignment")
@@ -257,6 +263,34 @@ def classify_graph_statement(program: Program, stmt: ast.stmt, indent: str) -> s
     if set(names) & program.graph_names():
         raise NotLiftable(stmt, f"{sorted(set(names) & program.graph_names())[0]} is bound again to a Python value")
     return "python"
+
+
+def _summary(program: Program, stmt, call: ast.Call, name: str) -> str:
+    """``tf.summary.scalar(tag, tensor)`` and ``merged = tf.summary.merge_all()``: the tensors a
+    run of ``merged`` computes, to be written by TF2's summary writer."""
+    if name == "tf.summary.scalar":
+        tag, value = keyword(call, "name", 0), keyword(call, "tensor", 1)
+        extra = [k.arg for k in call.keywords if k.arg not in ("name", "tensor")]
+        if tag is None or value is None or extra or len(call.args) > 2:
+            raise NotLiftable(call, f"tf.summary.scalar with {extra or 'these arguments'}")
+        if isinstance(stmt, ast.Assign):
+            raise NotLiftable(stmt, "a summary kept by name: only merge_all() is lifted")
+        program.summaries.append(call)
+        return "summary"
+    if name == "tf.summary.merge_all":
+        if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1 or not isinstance(stmt.targets[0], ast.Name) \
+                or call.args or call.keywords:
+            raise NotLiftable(stmt, "tf.summary.merge_all() not bound to one name")
+        if not program.summaries:
+            raise NotLiftable(stmt, "merge_all() of no summary")
+        program.merged[stmt.targets[0].id] = list(program.summaries)
+        return "merged"
+    if name == "tf.summary.FileWriter":
+        if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1 or not isinstance(stmt.targets[0], ast.Name):
+            raise NotLiftable(stmt, "a FileWriter not bound to one name")
+        program.writers.add(stmt.targets[0].id)
+        return "writer"
+    raise NotLiftable(call, f"{name}: only scalar summaries are lifted")
 
 
 def _train(program: Program, stmt, single, value: ast.Call, method: str, owner) -> str:

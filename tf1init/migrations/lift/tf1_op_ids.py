@@ -472,9 +472,9 @@ class _Graph:
             return DType(base.dtype)
         if node.attr in ("shape", "dtype", "name", "ndim", "size"):
             return PLAIN  # a static shape, a dtype, a name: never a tensor
-        if isinstance(base, Tensor) or (isinstance(base, Unknown) and base.kind != "plain"):
+        if isinstance(base, Tensor) or (isinstance(base, Unknown) and base.kind not in ("plain", "outside")):
             return Unknown("opaque", _source(node))
-        return PLAIN
+        return PLAIN  # an attribute of a Python value (is_graph_value said it is no tensor): FLAGS.hidden1
 
     def subscript(self, node: ast.Subscript):
         base = self.value(node.value)
