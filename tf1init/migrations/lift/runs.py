@@ -84,7 +84,7 @@ def _feed_assignment(state: State, stmt) -> bool:
         return False
     if not all(isinstance(k, ast.Name) and k.id in state.program.placeholders for k in stmt.value.keys):
         return False
-    plain = (ast.Name, ast.Attribute, ast.Subscript, ast.Constant, ast.Tuple, ast.List, ast.Load, ast.Index,
+    plain = (ast.Name, ast.Attribute, ast.Subscript, ast.Constant, ast.Tuple, ast.List, ast.Load,
              ast.Slice, ast.expr_context)
     for value in stmt.value.values:
         if not all(isinstance(n, plain) for n in ast.walk(value)):
