@@ -43,6 +43,8 @@ def emit(state: State, seeds: Dict[int, int], start: int = 0, end: Optional[int]
             out.append(reindent(_functions(state, "\n\n\n" if not base else "\n\n"), "", base)
                        + ("\n\n\n" if not base else "\n\n"))
             between = between.lstrip("\r\n")
+        if kind == "joined":  # the rest of a `;` line, written with its first statement
+            continue
         if kind in ("scope", "with"):  # the header goes, the body stays
             out.append(_blank_once(out, between))
             out.append(_own_comments(source, stmt, stmt.lineno, stmt.body[0].lineno - 1, dedent, base))

@@ -58,6 +58,7 @@ def lift(tree: ast.Module, source_text: str, resolve, handle: str, bound: Set[st
         if not found:
             raise NotLiftable(body[0] if len(parts) > 1 else None, "no session" + (" for this graph" if len(parts) > 1 else ""))
         _check_last_session(state, found[-1])
+        _joined_lines(state)
         if any(kind == "reinit" for kind, _, _ in state.items):  # several sessions: keep the first values
             at = next(i for i, item in enumerate(state.items) if item[0] == "initrun")
             state.items[at] = ("keep_initial",) + state.items[at][1:]
@@ -73,6 +74,20 @@ def lift(tree: ast.Module, source_text: str, resolve, handle: str, bound: Set[st
         if state.program.merged:
             notes.append("its summaries need TensorBoard installed (TF2's tf.summary.scalar is TensorBoard's)")
     return Lifted(add_imports(imports, "".join(texts)), sessions, functions, notes)
+
+
+def _joined_lines(state: State) -> None:
+    """Statements joined with ``;`` are written and moved line by line: only plain Python may share
+    a line (it is written once, with its first statement)."""
+    previous = None
+    for index, (kind, stmt, data) in enumerate(state.items):
+        if kind in ("enter", "with", "scope"):  # blocks: their statements are items of their own
+            continue
+        if previous is not None and stmt.lineno == previous[1].end_lineno:
+            if kind != "python" or previous[0] != "python":
+                raise NotLiftable(stmt, "statements joined with ';' on a line the lifting changes")
+            state.items[index] = ("joined", stmt, data)
+        previous = (kind, stmt)
 
 
 def _graphs(body: List[ast.stmt], resolve) -> List[List[ast.stmt]]:

@@ -14,6 +14,7 @@ def program_seeds(state: State, op_seeds) -> Dict[object, int]:
     seed."""
     program = state.program
     _initializer_draws(state)
+    _shared_draws(state)
     if program.seed is None:
         return {}
     if op_seeds is None:
@@ -61,6 +62,36 @@ def program_seeds(state: State, op_seeds) -> Dict[object, int]:
                                         "parameter cannot give each the op seed TF 1.x gave it")
     state.seeded_functions = {id(f) for f in functions.values() if id(f) in inner}
     return seeds
+
+
+def _draws(program, call, functions) -> bool:
+    """Is this call a stateful random op (or a call of one of the file's functions that makes one)?"""
+    name = program.name_of(call) or ""
+    if name.startswith(("tf.random", "tf.truncated_normal", "tf.multinomial")) or name == "tf.nn.dropout":
+        return not name.endswith(("set_seed", "set_random_seed")) and ".stateless" not in name
+    return isinstance(call.func, ast.Name) and call.func.id in functions
+
+
+def _shared_draws(state: State) -> None:
+    """One random op whose numbers two kinds of run draw: TF 1.x drew each run's numbers from that
+    op's one stream, two functions would each draw from a stream of their own. Only where TF 1.x's
+    draws were fixed (a graph seed, or the op's own seed) does it matter; then it keeps the file
+    in graph mode."""
+    program = state.program
+    bodies = {stmt.name: stmt for kind, stmt, _ in state.items if kind in ("factory", "function")}
+    drawing = set()
+    for _ in range(len(bodies) + 1):  # functions that call functions that draw
+        drawing |= {name for name, body in bodies.items()
+                    if any(isinstance(c, ast.Call) and _draws(program, c, drawing) for c in ast.walk(body))}
+    for d in program.def_order:
+        calls = [c for c in ast.walk(d.stmt) if isinstance(c, ast.Call) and _draws(program, c, drawing)]
+        fixed = program.seed is not None or any(keyword(c, "seed") is not None for c in calls)
+        if not calls or not fixed:
+            continue
+        users = [g.function for g in state.groups.values() if d in defs_of(state, g)]
+        if len(users) > 1:
+            raise NotLiftable(calls[0], f"a random op that both {users[0]}() and {users[1]}() run: TF 1.x drew "
+                                        "from one op, its eager form would draw from two")
 
 
 def _initializer_draws(state: State) -> None:
