@@ -19,36 +19,7 @@ from __future__ import print_function
 import tensorflow as tf
 
 # Import MNIST data
-# --- tf1init: data (was: from tensorflow.examples.tutorials.mnist import input_data) ---
-# scikit-learn's 8x8 digits scaled to 20x20 and centred in 28x28 = 784 pixels in [0, 1], as MNIST's are;
-# one-hot labels; 1297 train / 200 validation / 300 test images; next_batch walks the train set in order.
-import types as _types
-import numpy as _np
-from sklearn.datasets import load_digits as _load_digits
-
-
-class _DataSet(object):
-    def __init__(self, images, labels):
-        self.images, self.labels, self.num_examples, self._at = images, labels, len(images), 0
-
-    def next_batch(self, batch_size):
-        idx = _np.arange(self._at, self._at + batch_size) % self.num_examples
-        self._at = (self._at + batch_size) % self.num_examples
-        return self.images[idx], self.labels[idx]
-
-
-def _read_data_sets(train_dir, one_hot=True):
-    digits = _load_digits()
-    images = _np.kron(digits.images / 16.0, _np.ones((5, 5))).reshape(-1, 20, 2, 20, 2).mean(axis=(2, 4))
-    images = _np.pad(images, ((0, 0), (4, 4), (4, 4))).reshape(-1, 784).astype(_np.float32)
-    labels = _np.eye(10, dtype=_np.float32)[digits.target]
-    return _types.SimpleNamespace(train=_DataSet(images[:1297], labels[:1297]),
-                                  validation=_DataSet(images[1297:1497], labels[1297:1497]),
-                                  test=_DataSet(images[1497:], labels[1497:]))
-
-
-input_data = _types.SimpleNamespace(read_data_sets=_read_data_sets)
-# --- end data ---
+from _mnist_from_digits import input_data  # tf1init: data (was: from tensorflow.examples.tutorials.mnist import input_data)
 mnist = input_data.read_data_sets("/tmp/data/", one_hot=True)
 
 # Parameters

@@ -73,29 +73,39 @@ _V2_INDEX = {}
 def _twin(v2, value):
     """The TF2 name of the very same object (``math.log`` for v1's ``log``; the shortest, then
     the first alphabetically), so a TF1 call keeps its meaning under the TF2 spelling."""
-    if not _V2_INDEX:
-        stack, seen = [("", v2)], set()
-        while stack:
-            prefix, module = stack.pop()
-            if id(module) in seen:
-                continue
-            seen.add(id(module))
-            for attr in sorted(dir(module)):
-                dotted = prefix + attr
-                if attr.startswith("_") or dotted in OPEN:
-                    continue
-                try:
-                    found = getattr(module, attr)
-                except Exception:
-                    continue
-                if inspect.ismodule(found):  # the API's own modules, not TensorFlow's internals
-                    if getattr(found, "__name__", "").startswith("tensorflow._api.") and prefix.count(".") < 6:
-                        stack.append((dotted + ".", found))
-                elif callable(found):
-                    best = _V2_INDEX.get(id(found))
-                    if best is None or (len(dotted), dotted) < (len(best), best):
-                        _V2_INDEX[id(found)] = dotted
+    if not _V2_INDEX:  # the API's own modules, not TensorFlow's internals
+        for dotted, found in _public(v2, lambda name, module: module.__name__.startswith("tensorflow._api.")):
+            if callable(found) and not inspect.ismodule(found):
+                best = _V2_INDEX.get(id(found))
+                if best is None or (len(dotted), dotted) < (len(best), best):
+                    _V2_INDEX[id(found)] = dotted
     return _V2_INDEX.get(id(value)) if callable(value) else None
+
+
+def _public(root, descend):
+    """(dotted name, value) of every public name below ``root`` (OPEN modules left out), going
+    into a module when ``descend(dotted name, module)`` says so."""
+    stack, seen = [("", root)], set()
+    while stack:
+        prefix, module = stack.pop()
+        if id(module) in seen:
+            continue
+        seen.add(id(module))
+        try:
+            attrs = sorted(dir(module))
+        except Exception:  # a lazy module whose import fails
+            continue
+        for attr in attrs:
+            dotted = prefix + attr
+            if attr.startswith("_") or dotted in OPEN:
+                continue
+            try:
+                value = getattr(module, attr)
+            except Exception:
+                continue
+            yield dotted, value
+            if inspect.ismodule(value) and prefix.count(".") < 6 and descend(dotted, value):
+                stack.append((dotted + ".", value))
 
 
 def _params(function) -> str:
@@ -120,29 +130,8 @@ def tf2_only(v2, v1_lines) -> list:
     """``+ X`` for each public name of TF2's ``tensorflow`` that ``tensorflow.compat.v1`` lacks
     (``tf.random.set_seed``): TF2 code, not gone code. Modules TF2 alone has count as open."""
     known = {line.split(" ")[1] for line in v1_lines}
-    found, stack, seen = [], [("", v2)], set()
-    while stack:
-        prefix, module = stack.pop()
-        if id(module) in seen:
-            continue
-        seen.add(id(module))
-        try:
-            attrs = sorted(dir(module))
-        except Exception:
-            continue
-        for attr in attrs:
-            dotted = prefix + attr
-            if attr.startswith("_") or dotted in OPEN:
-                continue
-            try:
-                value = getattr(module, attr)
-            except Exception:
-                continue
-            if dotted not in known:
-                found.append(("M* " if inspect.ismodule(value) else "+ ") + dotted)
-            elif inspect.ismodule(value) and prefix.count(".") < 6:
-                stack.append((dotted + ".", value))
-    return found
+    return [("M* " if inspect.ismodule(value) else "+ ") + dotted
+            for dotted, value in _public(v2, lambda name, module: name in known) if dotted not in known]
 
 
 def render() -> str:

@@ -132,24 +132,19 @@ def _walk(state: State, body: List[ast.stmt], base: str, sessions: List[ast.stmt
             state.items.append(("drop", stmt, base))
             state.session = "closed"
             continue
-        with_session = _with_session(program, stmt)
-        if with_session:
-            _new_session(state, stmt)
-            state.session = with_session
-            sessions.append(stmt)
-            state.items.append(("with", stmt, base))
-            indent = indent_of(source, stmt.body[0])
-            for inner in stmt.body:
-                state.bases[id(inner)] = base
-                _session_statement(state, inner, indent, top=True)
-            state.session = "closed"
-            continue
-        opened = _opens_session(program, stmt)
+        block = _with_session(program, stmt)  # `with tf.Session() as sess:`
+        opened = block or _opens_session(program, stmt)  # or `sess = tf.Session()`
         if opened:
             _new_session(state, stmt)
             state.session = opened
             sessions.append(stmt)
-            state.items.append(("drop", stmt, base))
+            state.items.append(("with" if block else "drop", stmt, base))
+            if block:
+                indent = indent_of(source, stmt.body[0])
+                for inner in stmt.body:
+                    state.bases[id(inner)] = base
+                    _session_statement(state, inner, indent, top=True)
+                state.session = "closed"
             continue
         if state.session not in (None, "closed"):
             _session_statement(state, stmt, base, top=True)
