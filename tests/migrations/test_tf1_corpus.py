@@ -111,6 +111,8 @@ def selected(request) -> set:
         callspec = getattr(item, "callspec", None)
         if item.module is request.module and callspec and "program" in callspec.params:
             pairs.add((item.originalname, callspec.params["program"].name))
+        elif item.module is request.module and callspec and "name" in callspec.params:  # the lifted ones
+            pairs.add((item.originalname, callspec.params["name"]))
     return pairs
 
 
@@ -125,8 +127,8 @@ def corpus(request, tmp_path_factory):
     if python:
         result.originals = {p.name: pool.submit(run_program, p, python, CORPUS, tmp / "tf1" / p.name)
                             for p in manifest.PROGRAMS if ("test_original_prints_the_golden_output", p.name) in wanted}
-    if any(test in ("test_migration_prints_the_golden_output", "test_lifted_programs_are_eager_tf2")
-           for test, _ in wanted):
+    if any(test in ("test_migration_prints_the_golden_output", "test_lifted_programs_are_eager_tf2",
+                    "test_lifted_programs_pass_verify") for test, _ in wanted):
         result.folder = tmp / "migrated"
         shutil.copytree(CORPUS, result.folder, ignore=shutil.ignore_patterns(
             "expected", "manifest.py", "regenerate.py", "__pycache__"))
@@ -199,6 +201,34 @@ def test_lifted_programs_are_eager_tf2(corpus, name):
     lifted = [f for f in corpus.report["findings"] if f["rule"] == "TFI109"
               and pathlib.Path(f["file"]).resolve() == (corpus.folder / program.entry).resolve()]
     assert [f["kind"] for f in lifted] == ["fixed"], lifted
+
+
+@pytest.fixture(scope="module")
+def verified(corpus, request):
+    """``tf1init verify --strict`` on each lifted program and its original (TF 1.15), two at once."""
+    python = tf1_python()
+    if not python:
+        pytest.skip("no TF 1.15 interpreter: set TF1INIT_TF1_PYTHON (.ci/run makes one)")
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONPATH=os.pathsep.join(filter(None, [
+        str(pathlib.Path(tf1init.__file__).parents[1]), os.environ.get("PYTHONPATH")])))
+
+    def verify(program):
+        return subprocess.run(
+            [sys.executable, "-m", "tf1init", "verify", str(CORPUS / program.entry), str(corpus.folder / program.entry),
+             "--tf1-python", python, "--strict", "--rtol", str(program.rtol), "--atol", str(program.atol), "-q"],
+            capture_output=True, text=True, timeout=TIMEOUT_S * 2, env=env)
+
+    programs = [p for p in manifest.PROGRAMS if p.name in manifest.EAGER]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(zip((p.name for p in programs), pool.map(verify, programs)))
+
+
+@pytest.mark.parametrize("name", sorted(manifest.EAGER))
+def test_lifted_programs_pass_verify(verified, name):
+    """`tf1init verify --strict`: every variable of the lifted program starts bit-identical to TF
+    1.15's (optimizer state aside), and every printed number is within the manifest's tolerance."""
+    done = verified[name]
+    assert done.returncode == 0, f"tf1init verify {name}: exit {done.returncode}\n{done.stdout[-4000:]}\n{done.stderr[-2000:]}"
 
 
 GOLDEN = "initial W: [ 0.15111303 -0.7233987\n  0.4218123 ]\nstep 0 loss 0.88840234\nAccuracy: 1.0\n"
