@@ -245,3 +245,16 @@ def test_printed_arrays_compare_as_records():
     assert same.match, same.differences
     other = prints.compare_prints(tf1, tf2.replace("Accuracy: 1.0", "Accuracy: 0.5"), rtol=1e-6)
     assert [(d.line, d.reason) for d in other.differences] == [(3, "number 1.0 vs 0.5 (relative difference 0.5)")]
+
+
+def test_another_interpreter_does_not_get_this_ones_packages(tmp_path):
+    """TF 1.15's Python 3.7 must not import this Python's numpy through PYTHONPATH (CI ran verify
+    with tf1init installed, and a test put its site-packages there)."""
+    from tf1init.verify.run import _env_for
+
+    here = str(tmp_path / "venv" / "lib" / "python3.11" / "site-packages")
+    project = str(tmp_path / "project")
+    env = {"PYTHONPATH": f"{here}:{project}", "HOME": "/root"}
+    assert _env_for("/opt/py37/bin/python", env)["PYTHONPATH"] == project
+    assert "PYTHONPATH" not in _env_for("/opt/py37/bin/python", {"PYTHONPATH": here})
+    assert _env_for(sys.executable, env) == env  # this interpreter: as it is

@@ -9,6 +9,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -131,6 +132,23 @@ def _finish(program, process, started, folder, failure, stopped=False) -> Progra
                       _variables(folder, info), failure, stopped)
 
 
+def _env_for(python: str, env: dict) -> dict:
+    """The environment for one program: another interpreter (TF 1.x's Python 3.7) must not see
+    this one's installed packages on PYTHONPATH (its numpy, built for another Python, would be
+    imported and fail); the program's own folders on it stay."""
+    path = env.get("PYTHONPATH")
+    if not path or os.path.realpath(python) == os.path.realpath(sys.executable):
+        return env
+    kept = [p for p in path.split(os.pathsep) if p and not any(
+        part in ("site-packages", "dist-packages") for part in p.replace("\\", "/").split("/"))]
+    changed = dict(env)
+    if kept:
+        changed["PYTHONPATH"] = os.pathsep.join(kept)
+    else:
+        changed.pop("PYTHONPATH")
+    return changed
+
+
 def run_programs(programs: Sequence[Program], args: Sequence[str] = (), timeout: float = 600.0,
                  progress: bool = False) -> Tuple[ProgramRun, ...]:
     """Run every program under the harness at once; a failure or a timeout stops the others."""
@@ -152,7 +170,7 @@ def run_programs(programs: Sequence[Program], args: Sequence[str] = (), timeout:
                 process = subprocess.Popen(
                     [program.python, HARNESS, folder, program.mode, program.path, *args],
                     stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-                    cwd=os.path.dirname(program.path), env=env, start_new_session=True)
+                    cwd=os.path.dirname(program.path), env=_env_for(program.python, env), start_new_session=True)
             running.append((program, process, time.monotonic(), folder))
         results = {}
         start = time.monotonic()
