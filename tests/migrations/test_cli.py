@@ -168,6 +168,28 @@ def test_notebook_cell_that_starts_with_a_removed_statement(tmp_path):
         cells[0], ["# build the initializer"], ["print(w.numpy())"]]
 
 
+def test_notebook_session_program_lifted_or_kept_runnable(tmp_path):
+    """A session program spread over notebook cells: lifting would move code across cells, so it
+    takes the compat route (graph mode), with the warning saying why; the cells stay cells."""
+    cells = [["import tensorflow as tf"],
+             ["x = tf.placeholder(tf.float32, [None, 1])\n", "w = tf.Variable(tf.zeros([1, 1]))"],
+             ["loss = tf.reduce_mean(tf.square(tf.matmul(x, w) - 2.0))\n",
+              "train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)"],
+             ["sess = tf.Session()\n", "sess.run(tf.global_variables_initializer())\n",
+              "l, _ = sess.run([loss, train], {x: [[1.0]]})\n", "print(l)"]]
+    notebook = {"cells": [{"cell_type": "code", "execution_count": i, "metadata": {}, "outputs": [], "source": s}
+                          for i, s in enumerate(cells)], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    path = tmp_path / "lift.ipynb"
+    path.write_text(json.dumps(notebook, indent=1) + "\n")
+    report = tmp_path / "report.json"
+    assert main(["migrate", "--write", "-q", "--report", str(report), str(path)]) == 1
+    new = [c["source"] for c in json.loads(path.read_text())["cells"]]
+    assert new[0] == ["import tensorflow.compat.v1 as tf\n", "tf.disable_v2_behavior()"] and new[1:] == cells[1:]
+    warnings = [f["message"] for f in json.loads(report.read_text())["findings"] if f["rule"] == "TFI109"]
+    assert warnings == ["(cell 4) session program kept in graph mode, not lifted to eager TF2: lifting would "
+                        "move code across the notebook's cells"]
+
+
 # ---- the command line: the plain reading (no argparse) against argparse ----------------------
 PLAIN = [["--check", "-q", "src"], ["src", "a.py", "--check"], ["--jobs", "2", "a.py"], ["--jobs=2", "a.py"],
          ["-j2", "a"], ["-j", "3", "a"], ["--select", "TFI101,TFI102", "--ignore=TFI104", "a"],

@@ -20,6 +20,8 @@ def candidate(ctx) -> bool:
     (placeholders, an optimizer, InteractiveSession, a session outside ``with``)."""
     from .._naming import tf1
 
+    if "Session" not in ctx.source:  # the text says no session: nothing to lift, at no cost
+        return False
     names = [tf1(name) for _, name in ctx.calls]
     if not any(name in _SESSIONS for name in names):
         return False
@@ -69,6 +71,9 @@ def try_lift(ctx, rules, migrate, left_in):
         why = re.sub(r" at \d+:\d+", "", left or manual[0].message)
         _kept(ctx, first, f"the lifted program would not be eager TF2: {why}")
         return None
+    if _cells(text) != _cells(ctx.source):  # a notebook's code moved across its cells
+        _kept(ctx, first, "lifting would move code across the notebook's cells")
+        return None
     try:
         ast.parse(text)
     except SyntaxError as error:  # a bug of ours: never write it
@@ -86,6 +91,12 @@ def _compat_reason(result) -> str:
         if finding.rule == "TFI107" and "graph mode" in finding.message:
             return finding.message.rsplit("(", 1)[-1].rstrip(")") + " in the lifted program"
     return "tf.compat.v1 is still needed"
+
+
+def _cells(text: str):
+    """The notebook cell markers (see ``_files``) of a text, in order: a lifted notebook must keep
+    them all, in order (the code between may move to a later cell: it still runs before use)."""
+    return re.findall(r"^# tf1init-cell (\d+)\n", text, flags=re.M)
 
 
 def _kept(ctx, node, why: str) -> None:
