@@ -556,6 +556,33 @@ with tf.Session() as sess:
         print(i, sess.run(loss, feed_dict={x: xs, y: ys, keep_prob: 1.0}))
 """),
 ]
+# Each Keras twin of a TF1 optimizer (lift/optimizers.py), its TF1 defaults written out, trains
+# as TF1's did: 30 steps, the same loss and weights to the printed digits.
+OPTIMIZER_PROGRAM = HEAD + """\
+tf.set_random_seed(3)
+x = tf.placeholder(tf.float32, [None, 3])
+y = tf.placeholder(tf.float32, [None, 1])
+w = tf.Variable(tf.random_normal([3, 1]), name="w")
+loss = tf.reduce_mean(tf.square(tf.matmul(x, w) - y))
+train = {optimizer}.minimize(loss)
+data = np.random.RandomState(0).rand(16, 3).astype(np.float32)
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    for step in range(30):
+        l, _ = sess.run([loss, train], feed_dict={{x: data, y: data.sum(1, keepdims=True)}})
+    print(l, sess.run(w).ravel())
+"""
+for _name, _optimizer in [
+        ("optimizer_gradient_descent", "tf.train.GradientDescentOptimizer(0.1)"),
+        ("optimizer_momentum_nesterov", "tf.train.MomentumOptimizer(0.1, 0.9, use_nesterov=True)"),
+        ("optimizer_adam_defaults", "tf.train.AdamOptimizer()"),
+        ("optimizer_adagrad_defaults", "tf.train.AdagradOptimizer(0.5)"),
+        ("optimizer_adagrad_accumulator", "tf.train.AdagradOptimizer(0.3, initial_accumulator_value=0.5)"),
+        ("optimizer_adadelta_defaults", "tf.train.AdadeltaOptimizer()"),
+        ("optimizer_adadelta_rate", "tf.train.AdadeltaOptimizer(1.0, rho=0.9, epsilon=1e-6)")]:
+    CASES.append(Case(_name, LIFTED, f"{_optimizer}: its Keras twin", OPTIMIZER_PROGRAM.format(optimizer=_optimizer)))
+CASES.append(Case("optimizer_rmsprop_kept", COMPAT, "RMSProp has no Keras twin (TF1 starts its mean square at 1)",
+                  OPTIMIZER_PROGRAM.format(optimizer="tf.train.RMSPropOptimizer(0.01)")))
 BY_ID = {case.id: case for case in CASES}
 # What breaks today, exactly (see the module docstring).
 BROKEN = {
