@@ -55,3 +55,23 @@ def test_lifting_again_changes_nothing(name):
     again = migrate_source(after, f"{name}.py")
     assert again.new_source == after
     assert not [f for f in again.findings if f.kind != "fixed"], again.findings
+
+
+def test_a_feed_dict_bound_to_a_name_goes_and_its_comment_stays():
+    before = (
+        "import tensorflow as tf\n\n"
+        "x = tf.placeholder(tf.float32, [None, 1])\n"
+        "w = tf.Variable(tf.zeros([1, 1]))\n"
+        "y = tf.matmul(x, w)\n"
+        "with tf.Session() as sess:\n"
+        "    sess.run(tf.global_variables_initializer())\n"
+        "    for i in range(2):\n"
+        "        feed = {x: [[1.0]]}  # the inputs\n"
+        "        print(sess.run(y, feed_dict=feed))\n"
+    )
+    result = migrate_source(before, "feed.py")
+    assert [f.kind for f in result.findings if f.rule == "TFI109"] == ["fixed"], result.findings
+    assert result.new_source.endswith(
+        "for i in range(2):\n"
+        "    # the inputs\n"
+        "    print(compute_y([[1.0]]).numpy())\n")

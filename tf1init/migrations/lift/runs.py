@@ -93,18 +93,16 @@ def _feed_assignment(state: State, stmt) -> bool:
 
 
 def _removed(state: State, stmt) -> Edit:
-    """A statement's whole lines out (its trailing comment stays, as a comment line)."""
+    """A statement's whole lines out; a comment after it on its last line stays, on that line."""
     source = state.source
     start = source.offset(stmt.lineno, 0)
-    end = source.offset(stmt.end_lineno, stmt.end_col_offset)
-    line = source.lines[stmt.end_lineno - 1]
-    rest = line[len(line.encode("utf-8")[:stmt.end_col_offset].decode("utf-8", "ignore")):].strip()
-    indent = indent_of(source, stmt)
+    after = source.offset(stmt.end_lineno, stmt.end_col_offset)
+    last = source.lines[stmt.end_lineno - 1]
+    line_end = source.offset(stmt.end_lineno, 0) + len(last.rstrip("\r\n"))
+    rest = source.text[after:line_end].strip()
     if rest.startswith("#"):
-        return (start, end + len(line) - len(line.encode("utf-8")[:stmt.end_col_offset].decode("utf-8", "ignore")),
-                indent + rest)
-    stop = source.offset(stmt.end_lineno, 0) + len(line)
-    return (start, stop, "")
+        return (start, line_end, indent_of(source, stmt) + rest)
+    return (start, line_end + len(last) - len(last.rstrip("\r\n")), "")
 
 
 def _summary_write(state: State, stmt) -> Optional[Edit]:
