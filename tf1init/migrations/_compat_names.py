@@ -77,7 +77,7 @@ def status(full: str):
     return SAME, "tf." + name, ""  # a module: the same in both
 
 
-def _split(params: str):
+def split_params(params: str):
     """'(a,b)(c,d)' -> (['a','b'], ['c','d'])."""
     v1, _, v2 = params.partition(")(")
     return v1.strip("()").split(","), v2.strip("()").split(",")
@@ -93,7 +93,7 @@ def same_call(params: str, positional: int, keywords) -> bool:
     each keyword exists in TF2's signature."""
     if not params or "?" in params:
         return False
-    v1, v2 = _split(params)
+    v1, v2 = split_params(params)
     for index in range(positional):
         a = v1[index] if index < len(v1) else None
         b = v2[index] if index < len(v2) else None

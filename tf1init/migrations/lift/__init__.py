@@ -5,7 +5,6 @@ The lifted text goes through the other rules (random ops, initializers) like any
 kept only if what comes out is eager TF2 with nothing left for a person; otherwise the file takes
 the compat route and a warning says what kept it in graph mode.
 """
-import ast
 import re
 
 from .._model import CHANGED, FAILED, FIXED, UNCHANGED, WARNING, FileResult
@@ -45,16 +44,12 @@ def try_lift(ctx, rules, migrate, left_in):
     from .lifter import lift
     from .program import NotLiftable
 
-    try:
-        from .tf1_op_ids import op_seeds
-    except ImportError:  # pragma: no cover - the module ships with the package
-        op_seeds = None
     handle = _handle(ctx)
     first = next(node for node, name in ctx.calls if tf1(name) in _SESSIONS)
     try:
         if handle is None:
             raise NotLiftable(None, "TensorFlow is not imported as a module (`import tensorflow as tf`)")
-        lifted = lift(ctx.tree, ctx.source, ctx.resolve, handle, ctx.bound, op_seeds)
+        lifted = lift(ctx.tree, ctx.source, ctx.resolve, handle, ctx.bound)
     except NotLiftable as error:
         _kept(ctx, error.node or first, error.why)
         return None
@@ -73,11 +68,6 @@ def try_lift(ctx, rules, migrate, left_in):
         return None
     if _cells(text) != _cells(ctx.source):  # a notebook's code moved across its cells
         _kept(ctx, first, "lifting would move code across the notebook's cells")
-        return None
-    try:
-        ast.parse(text)
-    except SyntaxError as error:  # a bug of ours: never write it
-        _kept(ctx, first, f"internal error, the lifted program does not parse ({error})")
         return None
     functions = ", ".join(f"{name}()" for name in lifted.functions)
     notes = "".join(f"; {note}" for note in dict.fromkeys(lifted.notes))

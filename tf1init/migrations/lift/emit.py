@@ -2,20 +2,20 @@
 comments), the session's body at the top level, the functions before the first statement that
 runs one, and the statements the lifter writes anew (the Keras optimizer, the checkpoint)."""
 import ast
-from typing import Dict, List, Optional, Set
+from typing import List, Optional, Set
 
 from . import optimizers, renames
 from .program import Def, NotLiftable, Train, keyword, made_variable
 from .seeds import seed_edits, seed_parameter
-from .source import Edit, Source, reindent
+from .source import Edit, Source, apply, reindent
 from .state import Group, State, defs_of, depends_on, fresh, indent_of
 
 
-def emit(state: State, seeds: Dict[int, int], start: int = 0, end: Optional[int] = None) -> str:
+def emit(state: State, start: int = 0, end: Optional[int] = None) -> str:
     """The lifted text: the items in program order, each written, rewritten or dropped (a dropped
     statement leaves its comments), everything at the top level (a session block's body is
     dedented), and the functions just before the first statement that runs something."""
-    source = state.source
+    source, seeds = state.source, state.seeds
     out: List[str] = []
     previous_end = start  # the last source line written or skipped
 
@@ -66,12 +66,9 @@ def emit(state: State, seeds: Dict[int, int], start: int = 0, end: Optional[int]
             text = _render(state, stmt, seed_parameter(state, stmt, seeds) + seed_edits(state, stmt, seeds))
         elif kind == "variables":
             text = _render(state, stmt, seed_edits(state, stmt, seeds))
-        elif kind in ("optimizer", "train", "keep_initial", "reinit", "saver", "writer"):  # written anew
+        elif kind in WRITTEN_ANEW:  # at the top level of the scope; the statement's comments stay
             out.append(_own_comments(source, stmt, stmt.lineno, stmt.end_lineno, dedent, base))
-            text = {"optimizer": _optimizer_statement, "train": _train_statement, "saver": _checkpoint_statement,
-                    "writer": _writer_statement,
-                    "keep_initial": _initial_values, "reinit": _initial_values}[kind](state, stmt if kind in (
-                        "optimizer", "train", "saver", "writer") else kind)
+            text = WRITTEN_ANEW[kind](state, stmt)
             dedent = ""
         else:
             text = _render(state, stmt)
@@ -228,7 +225,7 @@ def _train_statement(state: State, stmt) -> Optional[str]:
 def _checkpoint_statement(state: State, stmt) -> Optional[str]:
     """``saver = tf.train.Saver()`` -> a ``tf.train.Checkpoint`` of every variable and optimizer
     (TF1's Saver held the optimizer's slots too); written once for all the program's Savers."""
-    if getattr(state, "checkpoint_written", False):
+    if state.checkpoint_written:
         return None
     state.checkpoint_written = True
     program = state.program
@@ -239,14 +236,17 @@ def _checkpoint_statement(state: State, stmt) -> Optional[str]:
     return f"{state.checkpoint} = {state.handle}.train.Checkpoint({parts})"
 
 
-def _initial_values(state: State, kind: str) -> str:
+def _keep_initial_values(state: State, stmt) -> str:
     """Several sessions: each new one re-ran the initializers, so each starts from the values the
-    variables were made with (the same values, for seeded random ops)."""
-    if kind == "keep_initial":
-        state.all_variables = fresh(state, "all_variables")
-        state.initial_values = fresh(state, "initial_values")
-        return (f"{state.all_variables} = {_variables_text(state, None, None)}\n"
-                f"{state.initial_values} = [variable.numpy() for variable in {state.all_variables}]")
+    variables were made with (the same values, for seeded random ops). Kept at the first run."""
+    state.all_variables = fresh(state, "all_variables")
+    state.initial_values = fresh(state, "initial_values")
+    return (f"{state.all_variables} = {_variables_text(state, None, None)}\n"
+            f"{state.initial_values} = [variable.numpy() for variable in {state.all_variables}]")
+
+
+def _reset_to_initial_values(state: State, stmt) -> str:
+    """A later session's initializer run: every variable back to its first value."""
     return (f"for variable, value in zip({state.all_variables}, {state.initial_values}):\n"
             f"{state.unit}variable.assign(value)")
 
@@ -261,7 +261,6 @@ def _signature(state: State, params: List[str]) -> str:
     specs = []
     for name in params:
         placeholder = state.program.placeholders[name]
-        dtype = state.source.code(placeholder.dtype)
         dtype = _render_expr(state, placeholder.dtype)
         shape = state.source.code(placeholder.shape) if placeholder.shape is not None else "None"
         specs.append(f"{state.handle}.TensorSpec({shape}, {dtype})")
@@ -271,8 +270,6 @@ def _signature(state: State, params: List[str]) -> str:
 def _render_expr(state: State, node) -> str:
     source = state.source
     start, end = source.span(node)
-    from .source import apply
-
     return apply(source.text, start, end, renames.edits(source, node, state.resolve, state.handle, state.imports))
 
 
@@ -289,10 +286,10 @@ def _function(state: State, group: Group) -> str:
     program = state.program
     handle = state.handle
     train = group.train
-    roots = list(group.tensors) + ([train.loss] if train else [])
-    needed = depends_on(program, roots)
-    before = [d for d in program.def_order if set(d.binds) & needed and not (train and train.gradients and
-                                                                              train.gradients in depends_on(program, [d.stmt.value]))]
+    defs = defs_of(state, group)
+    # with compute/apply_gradients, what is computed from the gradients comes after the tape
+    after = [d for d in defs if train and train.gradients and train.gradients in depends_on(program, [d.stmt.value])]
+    before = [d for d in defs if d not in after]
     lines = [_signature(state, group.params), f"def {group.function}({', '.join(group.params)}):"]
     returns = ", ".join(_render_expr(state, t) for t in group.tensors)
     if train is None:
@@ -301,15 +298,13 @@ def _function(state: State, group: Group) -> str:
         lines.append(f"{state.unit}with {handle}.GradientTape() as tape:")
         body = _body(state, before, state.unit * 2)
         lines += body or [state.unit * 2 + "pass"]
-        variables = train.variables if getattr(train, "variables", None) else state.source.code(train.var_list)
+        variables = train.variables or state.source.code(train.var_list)
         loss = _render_expr(state, train.loss)
         if train.applied is None:
             lines.append(f"{state.unit}gradients = tape.gradient({loss}, {variables})")
             lines.append(f"{state.unit}{train.optimizer}.apply_gradients(zip(gradients, {variables}))")
         else:
             lines.append(f"{state.unit}{train.gradients} = list(zip(tape.gradient({loss}, {variables}), {variables}))")
-            after = [d for d in program.def_order if set(d.binds) & depends_on(program, [train.applied])
-                     and d not in before]
             lines += _body(state, after, state.unit)
             lines.append(f"{state.unit}{train.optimizer}.apply_gradients({_render_expr(state, train.applied)})")
         if train.global_step is not None:
@@ -317,3 +312,14 @@ def _function(state: State, group: Group) -> str:
     if returns:
         lines.append(f"{state.unit}return {returns}")
     return "\n".join(lines)
+
+
+# Statements the lifter writes in place of the TF1 one, by kind.
+WRITTEN_ANEW = {
+    "optimizer": _optimizer_statement,
+    "train": _train_statement,
+    "saver": _checkpoint_statement,
+    "writer": _writer_statement,
+    "keep_initial": _keep_initial_values,
+    "reinit": _reset_to_initial_values,
+}

@@ -25,8 +25,7 @@ from .source import Source
 from .state import INDENT, Lifted, State, fresh, indent_of
 
 
-def lift(tree: ast.Module, source_text: str, resolve, handle: str, bound: Set[str],
-         op_seeds=None) -> Lifted:
+def lift(tree: ast.Module, source_text: str, resolve, handle: str, bound: Set[str]) -> Lifted:
     """The lifted program's text, or NotLiftable saying what keeps it in graph mode."""
     source = Source(source_text)
     for name in ("app", "flags"):  # the absl modules TF1's tf.app.run and tf.app.flags become
@@ -39,11 +38,12 @@ def lift(tree: ast.Module, source_text: str, resolve, handle: str, bound: Set[st
     taken = set(bound) - _dropped_names(tree)
     scope = _scope(Program(lambda node: resolve(dotted(node))), tree)
     parts = [tree.body] if scope is not None else _graphs(tree.body, resolve)
-    texts, sessions, functions, imports, notes = [], [], [], set(), []
+    texts, functions, imports, notes = [], [], set(), []
     start = 0
+    unit = _unit(source, tree)
     for index, body in enumerate(parts):
         state = State(Program(lambda node: resolve(dotted(node))), source, handle, resolve, taken=taken)
-        state.unit = _unit(source, tree)
+        state.unit = unit
         found: List[ast.stmt] = []
         for stmt in body:
             state.bases[id(stmt)] = ""
@@ -64,16 +64,15 @@ def lift(tree: ast.Module, source_text: str, resolve, handle: str, bound: Set[st
             state.items[at] = ("keep_initial",) + state.items[at][1:]
         if not state.groups:
             raise NotLiftable(found[0], "the session runs nothing")
-        state.seeds = program_seeds(state, op_seeds)
+        state.seeds = program_seeds(state)
         end = len(source.lines) if index == len(parts) - 1 else body[-1].end_lineno
-        texts.append(emit(state, state.seeds, start, end))
+        texts.append(emit(state, start, end))
         start = end
-        sessions += found
         functions += [g.function for g in state.groups.values()]
         imports |= state.imports
         if state.program.merged:
             notes.append("its summaries need TensorBoard installed (TF2's tf.summary.scalar is TensorBoard's)")
-    return Lifted(add_imports(imports, "".join(texts)), sessions, functions, notes)
+    return Lifted(add_imports(imports, "".join(texts)), functions, notes)
 
 
 def _joined_lines(state: State) -> None:
@@ -128,7 +127,7 @@ def _walk(state: State, body: List[ast.stmt], base: str, sessions: List[ast.stmt
     program, source = state.program, state.source
     for stmt in body:
         state.bases[id(stmt)] = base
-        if state.session is not None and state.first_session is not None and _closes(stmt, state.session):
+        if state.session is not None and _closes(stmt, state.session):
             state.items.append(("drop", stmt, base))
             state.session = "closed"
             continue
@@ -168,16 +167,14 @@ def _scope(program: Program, tree: ast.Module) -> Optional[ast.FunctionDef]:
 
 def _outside(state: State, stmt: ast.stmt) -> None:
     """A module-level statement of a program that lives in a function: helper functions are
-    read like the program's own; the rest is Python (``tf.app.run``, flags: renamed)."""
+    read like the program's own; the rest is Python, TF1's ``tf.app.run`` and flags aside (renamed)."""
     if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name != "main":
         _graph_statement(state, stmt, "")
         return
     for node in ast.walk(stmt):
-        name = state.program.name_of(node) if isinstance(node, (ast.Attribute, ast.Name)) else None
-        if name and not name.startswith(("tf.app.", "tf.flags", "tf.logging")) and name != "tf" \
-                and not name.startswith("tf.compat.v1.app") and isinstance(node, ast.Attribute):
-            if name not in ("tf.app", "tf.flags"):
-                raise NotLiftable(node, f"{name} used outside the function that holds the program")
+        name = state.program.name_of(node) if isinstance(node, ast.Attribute) else None
+        if name and name not in ("tf.app", "tf.flags") and not name.startswith(("tf.app.", "tf.flags.")):
+            raise NotLiftable(node, f"{name} used outside the function that holds the program")
     state.items.append(("python", stmt, ""))
 
 
@@ -199,9 +196,7 @@ def _dropped_names(tree: ast.Module) -> Set[str]:
 
 
 def _new_session(state: State, stmt) -> None:
-    if state.first_session is None:
-        state.first_session = len(state.items)
-    else:
+    if state.sessions:
         _check_last_session(state, stmt)
     state.sessions += 1
     state.initialized = state.ran = state.restored = False

@@ -61,7 +61,7 @@ def edits(source: Source, node: ast.AST, resolve: Callable[[str], Optional[str]]
         if call is not None:
             kind, _, params = names.status(new or full)
             if kind == names.CHANGED or new:
-                v2 = names._split(params)[1] if kind == names.CHANGED else None
+                v2 = names.split_params(params)[1] if kind == names.CHANGED else None
                 for kw in call.keywords:
                     target = KEYWORDS.get(kw.arg or "")
                     if target and (v2 is None or target in v2):

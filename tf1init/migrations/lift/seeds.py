@@ -6,9 +6,10 @@ from typing import Dict, List, Set
 from .program import NotLiftable, keyword
 from .source import Edit
 from .state import State, defs_of
+from .tf1_op_ids import Uncountable, unseeded_random_calls, op_seeds
 
 
-def program_seeds(state: State, op_seeds) -> Dict[object, int]:
+def program_seeds(state: State) -> Dict[object, int]:
     """The op seed TF 1.x gave each random op drawn without one: keyed by id() of the call, or by
     (id(call of a function of the file), id(the random call in its body)); {} without a graph
     seed."""
@@ -17,20 +18,15 @@ def program_seeds(state: State, op_seeds) -> Dict[object, int]:
     _shared_draws(state)
     if program.seed is None:
         return {}
-    if op_seeds is None:
-        raise NotLiftable(program.seed, "the op seeds TF 1.x gave cannot be told")
     order = [stmt for kind, stmt, _ in state.items
              if kind in ("placeholder", "variables", "def", "train", "gradients", "optimizer", "init", "seed")]
     graph = program.graph_names()
     functions = {stmt.name: stmt for kind, stmt, _ in state.items if kind in ("factory", "function")}
     statements = order[order.index(program.seed):]
     try:
-        try:
-            seeds = op_seeds(statements, program.name_of, lambda name: name in graph, functions=functions)
-        except TypeError:  # a counter that does not follow calls into the file's functions
-            seeds = op_seeds(statements, program.name_of, lambda name: name in graph)
-    except Exception as error:  # Uncountable: the op seeds TF 1.x gave are not known
-        raise NotLiftable(getattr(error, "node", None), f"the op seeds TF 1.x gave cannot be told: {error}")
+        seeds = op_seeds(statements, program.name_of, lambda name: name in graph, functions=functions)
+    except Uncountable as error:
+        raise NotLiftable(error.node, f"the op seeds TF 1.x gave cannot be told: {error}")
     in_variables = {id(node) for stmt in program.variables for node in ast.walk(stmt)}
     def_of = {id(node): d for d in program.def_order for node in ast.walk(d.stmt)}
     inner: Dict[int, Set[int]] = {}  # function -> the random calls in its body that need a seed
@@ -50,10 +46,8 @@ def program_seeds(state: State, op_seeds) -> Dict[object, int]:
         if len(users) > 1:
             raise NotLiftable(d.stmt, f"a random op that both {users[0]}() and {users[1]}() run: TF 1.x drew "
                                       "from one op, its eager form would draw from two")
-    from .tf1_op_ids import _unseeded_random_calls
-
     for function in functions.values():
-        drawn = _unseeded_random_calls(function.body, program.name_of)
+        drawn = unseeded_random_calls(function.body, program.name_of)
         if len(drawn) > len(inner.get(id(function), ())):
             raise NotLiftable(drawn[0], f"{function.name}() draws at each call: the op seeds TF 1.x gave its "
                                         "draws cannot be told")
@@ -98,8 +92,6 @@ def _initializer_draws(state: State) -> None:
     """Variables drawn by an initializer object (``get_variable``'s, a contrib or Keras one) with
     a seed TF 1.x fixed (a graph seed, or the initializer's own): TF2's eager initializers draw
     other numbers for the same seed, so the lifted program could not start where TF 1.x did."""
-    from .tf1_op_ids import _unseeded_random_calls
-
     program = state.program
     bodies = program.variables + [stmt for kind, stmt, _ in state.items if kind in ("factory", "function")]
     for stmt in bodies:
@@ -111,7 +103,7 @@ def _initializer_draws(state: State) -> None:
                 isinstance(keyword(call, "seed"), ast.Constant) and keyword(call, "seed").value is None)
             drawn_by_initializer = name == "tf.get_variable" or "initializer" in name or ".initializers." in name
             if drawn_by_initializer and (seeded or program.seed is not None) and (
-                    name != "tf.get_variable" or call in _unseeded_random_calls([stmt], program.name_of)):
+                    name != "tf.get_variable" or call in unseeded_random_calls([stmt], program.name_of)):
                 if name.endswith(("zeros_initializer", "ones_initializer", "constant_initializer")):
                     continue
                 raise NotLiftable(call, f"{name} draws with a seed TF 1.x fixed; TF2's initializers draw other "

@@ -23,7 +23,6 @@ class Group:
 @dataclass
 class Lifted:
     text: str
-    sessions: List[ast.stmt]
     functions: List[str]
     notes: List[str] = field(default_factory=list)  # what the lifted program needs that the TF1 one did not
 
@@ -38,7 +37,6 @@ class State:
     groups: Dict[tuple, Group] = field(default_factory=dict)
     taken: Set[str] = field(default_factory=set)
     items: List[Tuple[str, ast.stmt, object]] = field(default_factory=list)
-    first_session: Optional[int] = None  # index in items
     all_variables: str = ""
     seeded_functions: Set[int] = field(default_factory=set)
     bases: Dict[int, str] = field(default_factory=dict)  # id(statement) -> indentation of its scope
@@ -46,6 +44,7 @@ class State:
     savers: Dict[str, Optional[str]] = field(default_factory=dict)  # Saver name -> max_to_keep text
     feeds: Dict[str, ast.Dict] = field(default_factory=dict)  # feed dicts bound to names
     checkpoint: str = ""  # the tf.train.Checkpoint that replaces the savers
+    checkpoint_written: bool = False
     restored: bool = False  # the current session restored a checkpoint after its initializers
     imports: Set[str] = field(default_factory=set)  # `from absl import app` and the like
     seeds: Dict[object, int] = field(default_factory=dict)

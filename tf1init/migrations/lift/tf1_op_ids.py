@@ -390,7 +390,7 @@ class _Graph:
         loop = self.value(stmt.iter) if isinstance(stmt.iter, ast.Call) and _is_range(stmt.iter) else None
         if not isinstance(loop, range) or stmt.orelse or len(loop) > 10_000:
             raise Uncountable(stmt, "a for loop that is not over range(<int>)")
-        if _unseeded_random_calls(stmt.body, self.resolve, (), self.functions):
+        if unseeded_random_calls(stmt.body, self.resolve, (), self.functions):
             raise Uncountable(stmt, "a random op inside a loop (or a function called there that draws): "
                                     "one call, a different op seed each pass")
         if any(isinstance(n, (ast.Break, ast.Continue)) for n in ast.walk(stmt)):
@@ -1388,7 +1388,7 @@ def _initializer_names(statements: Iterable[ast.AST], resolve: Resolve) -> set:
             for t in node.targets if isinstance(t, ast.Name)}
 
 
-def _unseeded_random_calls(statements: Iterable[ast.AST], resolve: Resolve, initializers: Iterable[str] = (),
+def unseeded_random_calls(statements: Iterable[ast.AST], resolve: Resolve, initializers: Iterable[str] = (),
                            functions: Optional[Dict[str, ast.FunctionDef]] = None, site: Optional[int] = None,
                            params: Iterable[str] = (), calling: Tuple[str, ...] = ()) -> List[Key]:
     """The keys (see ``_Graph.key``) of the calls in ``statements`` that may build a random op
@@ -1413,7 +1413,7 @@ def _unseeded_random_calls(statements: Iterable[ast.AST], resolve: Resolve, init
         if called in functions and called not in params:
             if called not in calling:  # a recursion is Uncountable when counted: the keys repeat
                 fn = functions[called]
-                found += _unseeded_random_calls(
+                found += unseeded_random_calls(
                     [*fn.args.defaults, *filter(None, fn.args.kw_defaults), *fn.body], resolve,
                     initializers | _initializer_names(fn.body, resolve), functions,
                     id(node) if site is None else site, _param_names(fn), (*calling, called))
@@ -1470,7 +1470,7 @@ def op_seeds(statements, resolve, is_graph_value, functions=None):
     initializers = _initializer_names(statements, resolve)
 
     def random_keys(part):
-        return _unseeded_random_calls(part, resolve, initializers, functions)
+        return unseeded_random_calls(part, resolve, initializers, functions)
     last = max((i for i, s in enumerate(statements) if random_keys([s])), default=-1)
     for i, stmt in enumerate(statements[:last + 1]):
         try:
